@@ -1,0 +1,46 @@
+# docx_aanpak: `make demo` fills the shipped template, `make test` runs the test suite.
+# Both create (or reuse) a local virtual environment in .venv and install what they need.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+JUDGES := node_modules/.installed
+
+.PHONY: demo test lint typecheck check template static-model bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,dev,bench]'
+	touch $@
+
+# The Open XML SDK validator, pinned in package-lock.json.
+$(JUDGES): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+demo: $(STAMP)
+	$(BIN)/python examples/demo.py
+
+test: $(STAMP) $(JUDGES)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests tools benchmarks examples
+	$(BIN)/ruff format --check src tests tools benchmarks examples
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+check: lint typecheck test
+
+# Rebuild template/lokale_aanpak.docx from tools/build_template.py (deterministic).
+template: $(STAMP)
+	$(BIN)/python tools/build_template.py template/lokale_aanpak.docx
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_batch.py
+
+clean:
+	rm -rf out .pytest_cache .mypy_cache .ruff_cache build
