@@ -72,10 +72,12 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def render_texts(paths: Sequence[Path | str]) -> dict[Path, str]:
+def render_texts(paths: Sequence[Path | str], *, layout: bool = True) -> dict[Path, str]:
     """Convert documents to PDF with headless LibreOffice and return each PDF's text.
 
-    All files go through one LibreOffice run with a private profile directory.
+    All files go through one LibreOffice run with a private profile directory. With
+    ``layout=False`` pdftotext keeps the text of each table cell together (reading order) instead
+    of printing the columns side by side.
     """
     office = soffice()
     require("LibreOffice", office, "apt-get install libreoffice-writer-nogui")
@@ -114,7 +116,7 @@ def render_texts(paths: Sequence[Path | str]) -> dict[Path, str]:
             pdf = outdir / f"{stage.stem}.pdf"
             assert pdf.exists(), f"LibreOffice did not convert {src}: {proc.stdout} {proc.stderr}"
             texts[src] = subprocess.run(
-                ["pdftotext", "-layout", str(pdf), "-"],
+                ["pdftotext", *(["-layout"] if layout else []), str(pdf), "-"],
                 capture_output=True,
                 text=True,
                 check=True,
@@ -123,8 +125,34 @@ def render_texts(paths: Sequence[Path | str]) -> dict[Path, str]:
         return texts
 
 
-def render_text(path: Path | str) -> str:
-    return render_texts([path])[Path(path).resolve()]
+def render_text(path: Path | str, *, layout: bool = True) -> str:
+    return render_texts([path], layout=layout)[Path(path).resolve()]
+
+
+PIECE = 12
+
+
+def _bare(text: str) -> str:
+    """Text without whitespace and hyphens (pdftotext drops a hyphen at a line end)."""
+    return "".join(text.split()).replace("-", "").replace("\u00ad", "")
+
+
+def _found_in_pieces(needle: str, hay: str) -> bool:
+    while needle:
+        if needle in hay:
+            return True
+        # The longest prefix of the needle that occurs in the text (binary search).
+        low, high = 0, len(needle)
+        while low < high:
+            middle = (low + high + 1) // 2
+            if needle[:middle] in hay:
+                low = middle
+            else:
+                high = middle - 1
+        if low < PIECE:
+            return False
+        needle = needle[low:]
+    return True
 
 
 def squash(text: str) -> str:
@@ -132,7 +160,17 @@ def squash(text: str) -> str:
     return " ".join(text.split())
 
 
-def missing_from(text: str, needles: Iterable[str]) -> list[str]:
-    """Return the needles that do not occur in text, whitespace-insensitively."""
+def missing_from(text: str, needles: Iterable[str], *, spaces: bool = True) -> list[str]:
+    """Return the needles that do not occur in text, whitespace-insensitively.
+
+    With ``spaces=False`` all whitespace is ignored (narrow table cells break long words over
+    lines without a hyphen: "AANDACHTSFUNCTI" / "ONARIS"; hyphens are ignored too, since
+    pdftotext joins "Wmo-" / "consulent" to "Wmoconsulent"), and a needle may be found in pieces
+    of at least ``PIECE`` characters each: a table row that runs over a page break is printed in
+    two places, with the page footer and the repeated header row in between.
+    """
+    if not spaces:
+        hay = _bare(text)
+        return [n for n in needles if not _found_in_pieces(_bare(n), hay)]
     hay = squash(text)
     return [n for n in needles if squash(n) not in hay]

@@ -1,0 +1,774 @@
+"""``ContentControl``: a stateless proxy over one ``w:sdt`` element.
+
+It reads what a control is (kind, level, tag, alias, lock, placeholder state, list items, date
+format, checkbox glyphs, data binding) and its current value, and writes a value into it the way a
+person typing in Word would: the placeholder goes, the formatting stays, the control stays.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+
+from . import _ooxml as ox
+from .dates import format_date, parse_date
+
+__all__ = [
+    "Binding",
+    "Choice",
+    "ContentControl",
+    "Kind",
+    "Level",
+    "block_paragraphs",
+    "paragraph_text",
+    "run_text_into",
+]
+
+W = ox.NS["w"]
+W14 = ox.NS["w14"]
+W15 = ox.NS["w15"]
+MC = ox.NS["mc"]
+
+T_SDT_PR = f"{{{W}}}sdtPr"
+T_SDT_CONTENT = f"{{{W}}}sdtContent"
+T_SDT_END_PR = f"{{{W}}}sdtEndPr"
+T_RPR = f"{{{W}}}rPr"
+T_PPR = f"{{{W}}}pPr"
+T_RSTYLE = f"{{{W}}}rStyle"
+T_RFONTS = f"{{{W}}}rFonts"
+T_TCPR = f"{{{W}}}tcPr"
+T_SHOWING = f"{{{W}}}showingPlcHdr"
+T_BODY = f"{{{W}}}body"
+
+# Run-level containers: an sdt inside one of these sits inside a paragraph.
+_INLINE_PARENTS = {
+    ox.W_P,
+    f"{{{W}}}hyperlink",
+    f"{{{W}}}fldSimple",
+    f"{{{W}}}smartTag",
+    f"{{{W}}}customXml",
+    f"{{{W}}}ins",
+    f"{{{W}}}del",
+    f"{{{W}}}moveTo",
+    f"{{{W}}}moveFrom",
+    f"{{{W}}}dir",
+    f"{{{W}}}bdo",
+}
+# Subtrees whose text is not the visible text of the paragraph they sit in.
+_SKIP_TEXT = {
+    T_PPR,
+    T_RPR,
+    f"{{{W}}}txbxContent",
+    f"{{{MC}}}Fallback",
+    f"{{{W}}}del",
+    f"{{{W}}}moveFrom",
+    T_SDT_PR,
+    T_SDT_END_PR,
+}
+
+# Well-known localized styleIds of Word's "Placeholder Text" style, used in addition to the style
+# names found in styles.xml.
+KNOWN_PLACEHOLDER_STYLES = frozenset(
+    {
+        "PlaceholderText",
+        "Tekstvantijdelijkeaanduiding",
+        "Platzhaltertext",
+        "Textedelespacerserv",
+        "Textodelmarcadordeposicin",
+    }
+)
+
+
+class Kind(StrEnum):
+    """What a content control holds."""
+
+    RICH_TEXT = "rich_text"
+    PLAIN_TEXT = "plain_text"
+    DROPDOWN = "dropdown"
+    COMBO_BOX = "combo_box"
+    DATE = "date"
+    CHECKBOX = "checkbox"
+    PICTURE = "picture"
+    REPEATING_SECTION = "repeating_section"
+    REPEATING_ITEM = "repeating_section_item"
+    GROUP = "group"
+    OTHER = "other"
+
+
+class Level(StrEnum):
+    """Where Word put the control: around blocks, runs, a table cell or a table row."""
+
+    BLOCK = "block"
+    RUN = "run"
+    CELL = "cell"
+    ROW = "row"
+
+
+_KIND_BY_TAG = {
+    f"{{{W}}}text": Kind.PLAIN_TEXT,
+    f"{{{W}}}dropDownList": Kind.DROPDOWN,
+    f"{{{W}}}comboBox": Kind.COMBO_BOX,
+    f"{{{W}}}date": Kind.DATE,
+    f"{{{W14}}}checkbox": Kind.CHECKBOX,
+    f"{{{W}}}picture": Kind.PICTURE,
+    f"{{{W15}}}repeatingSection": Kind.REPEATING_SECTION,
+    f"{{{W15}}}repeatingSectionItem": Kind.REPEATING_ITEM,
+    f"{{{W}}}group": Kind.GROUP,
+    f"{{{W}}}richText": Kind.RICH_TEXT,
+    f"{{{W}}}docPartObj": Kind.OTHER,
+    f"{{{W}}}docPartList": Kind.OTHER,
+    f"{{{W}}}bibliography": Kind.OTHER,
+    f"{{{W}}}citation": Kind.OTHER,
+    f"{{{W}}}equation": Kind.OTHER,
+}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One list item of a dropdown or combo box: the stored value and the text shown."""
+
+    value: str
+    display: str
+
+
+@dataclass(frozen=True)
+class Binding:
+    """A ``w:dataBinding``: where in which custom XML part the value is stored."""
+
+    xpath: str
+    prefix_mappings: str
+    store_item_id: str
+
+    def namespaces(self) -> dict[str, str]:
+        """Parse ``xmlns:ns0='urn:x' xmlns:ns1='…'`` into a prefix map."""
+        result: dict[str, str] = {}
+        for declaration in self.prefix_mappings.split():
+            name, _, uri = declaration.partition("=")
+            if name.startswith("xmlns:"):
+                result[name[6:]] = uri.strip("'\"")
+        return result
+
+
+# -- text of WordprocessingML content --------------------------------------------------------
+
+
+def run_text_into(run: ox.Element, out: list[str]) -> None:
+    """Append the visible text of one run to ``out``."""
+    for child in run:
+        tag = child.tag
+        if tag == ox.W_T:
+            out.append(child.text or "")
+        elif tag in (f"{{{W}}}tab", f"{{{W}}}ptab"):
+            out.append("\t")
+        elif tag in (f"{{{W}}}br", f"{{{W}}}cr"):
+            out.append("\n")
+        elif tag == f"{{{W}}}noBreakHyphen":
+            out.append("-")
+        elif tag == f"{{{W}}}sym":
+            code = child.get(f"{{{W}}}char")
+            if code:
+                with contextlib.suppress(ValueError):
+                    out.append(chr(int(code, 16)))
+
+
+def _inline_text(element: ox.Element, out: list[str], skip_controls: bool) -> None:
+    for child in element:
+        tag = child.tag
+        if not isinstance(tag, str) or tag in _SKIP_TEXT:
+            continue
+        if tag == ox.W_R:
+            run_text_into(child, out)
+        elif tag == ox.W_SDT:
+            if not skip_controls:
+                content = child.find(T_SDT_CONTENT)
+                if content is not None:
+                    _inline_text(content, out, skip_controls)
+        else:
+            _inline_text(child, out, skip_controls)
+
+
+def paragraph_text(paragraph: ox.Element, *, skip_controls: bool = False) -> str:
+    """The visible text of a paragraph (tabs as ``\\t``, breaks as ``\\n``)."""
+    out: list[str] = []
+    _inline_text(paragraph, out, skip_controls)
+    return "".join(out)
+
+
+def block_paragraphs(container: ox.Element, *, skip_controls: bool = False) -> list[str]:
+    """The text of each paragraph in a block container (body, cell, block-level sdtContent)."""
+    out: list[str] = []
+    for child in container:
+        tag = child.tag
+        if tag == ox.W_P:
+            out.append(paragraph_text(child, skip_controls=skip_controls))
+        elif tag == ox.W_TBL:
+            for cell in child.iter(ox.W_TC):
+                out.extend(block_paragraphs(cell, skip_controls=skip_controls))
+        elif tag in (ox.W_TR, ox.W_TC, T_SDT_CONTENT, f"{{{W}}}customXml"):
+            out.extend(block_paragraphs(child, skip_controls=skip_controls))
+        elif tag == ox.W_SDT and not skip_controls:
+            content = child.find(T_SDT_CONTENT)
+            if content is not None:
+                out.extend(block_paragraphs(content, skip_controls=skip_controls))
+    return out
+
+
+def _has_drawing(element: ox.Element) -> bool:
+    return next(element.iter(f"{{{W}}}drawing", f"{{{W}}}pict", f"{{{W}}}object"), None) is not None
+
+
+# -- run properties ---------------------------------------------------------------------------
+
+
+def _clean_rpr(rpr: ox.Element | None, placeholder_styles: frozenset[str]) -> ox.Element | None:
+    """A copy of run properties without the placeholder character style."""
+    if rpr is None:
+        return None
+    rpr = ox.deepcopy(rpr)
+    for style in rpr.findall(T_RSTYLE):
+        if style.get(ox.W_VAL) in placeholder_styles:
+            rpr.remove(style)
+    return rpr if len(rpr) else None
+
+
+def _strip_paragraph_mark_style(ppr: ox.Element | None, placeholder_styles: frozenset[str]) -> None:
+    if ppr is None:
+        return
+    mark = ppr.find(T_RPR)
+    if mark is None:
+        return
+    for style in mark.findall(T_RSTYLE):
+        if style.get(ox.W_VAL) in placeholder_styles:
+            mark.remove(style)
+    if not len(mark) and not mark.attrib:
+        ppr.remove(mark)
+
+
+def _new_run(rpr: ox.Element | None, text: str) -> ox.Element:
+    run = ox.make("w:r")
+    if rpr is not None:
+        run.append(ox.deepcopy(rpr))
+    if text:
+        ox.set_run_text(run, text)
+    return run
+
+
+class ContentControl:
+    """A proxy over one ``w:sdt``. It holds no state besides the element."""
+
+    __slots__ = ("element",)
+
+    def __init__(self, element: ox.Element) -> None:
+        self.element = element
+
+    def __repr__(self) -> str:
+        return (
+            f"<ContentControl {self.kind.value} {self.level.value} tag={self.tag!r} id={self.id}>"
+        )
+
+    # -- properties ---------------------------------------------------------------------------
+
+    @property
+    def properties(self) -> ox.Element:
+        pr = self.element.find(T_SDT_PR)
+        if pr is None:
+            pr = ox.make("w:sdtPr")
+            self.element.insert(0, pr)
+        return pr
+
+    @property
+    def content(self) -> ox.Element | None:
+        return self.element.find(T_SDT_CONTENT)
+
+    def _ensure_content(self) -> ox.Element:
+        content = self.content
+        if content is None:
+            content = ox.sub(self.element, "w:sdtContent")
+        return content
+
+    def _pr(self, name: str) -> ox.Element | None:
+        pr = self.element.find(T_SDT_PR)
+        return None if pr is None else pr.find(ox.qn(name))
+
+    @property
+    def kind(self) -> Kind:
+        pr = self.element.find(T_SDT_PR)
+        if pr is not None:
+            for child in pr.iter():
+                kind = _KIND_BY_TAG.get(child.tag) if isinstance(child.tag, str) else None
+                if kind is not None:
+                    return kind
+        return Kind.RICH_TEXT
+
+    @property
+    def level(self) -> Level:
+        parent = self.element.getparent()
+        while parent is not None and parent.tag == T_SDT_CONTENT:
+            sdt = parent.getparent()
+            parent = None if sdt is None else sdt.getparent()
+        if parent is None:
+            return Level.BLOCK
+        if parent.tag in _INLINE_PARENTS:
+            return Level.RUN
+        if parent.tag == ox.W_TR:
+            return Level.CELL
+        if parent.tag == ox.W_TBL:
+            return Level.ROW
+        return Level.BLOCK
+
+    @property
+    def tag(self) -> str | None:
+        return ox.wval(self._pr("w:tag"))
+
+    @property
+    def alias(self) -> str | None:
+        return ox.wval(self._pr("w:alias"))
+
+    @property
+    def id(self) -> int | None:
+        value = ox.wval(self._pr("w:id"))
+        try:
+            return int(value) if value is not None else None
+        except ValueError:
+            return None
+
+    @property
+    def lock(self) -> str | None:
+        value = ox.wval(self._pr("w:lock"))
+        return None if value in (None, "unlocked") else value
+
+    @property
+    def content_locked(self) -> bool:
+        return self.lock in ("contentLocked", "sdtContentLocked")
+
+    @property
+    def showing_placeholder(self) -> bool:
+        return ox.on(self._pr("w:showingPlcHdr"))
+
+    @property
+    def placeholder_docpart(self) -> str | None:
+        placeholder = self._pr("w:placeholder")
+        if placeholder is None:
+            return None
+        return ox.wval(placeholder.find(ox.qn("w:docPart")))
+
+    @property
+    def binding(self) -> Binding | None:
+        pr = self.element.find(T_SDT_PR)
+        if pr is None:
+            return None
+        element = pr.find(ox.qn("w:dataBinding"))
+        if element is None:
+            element = pr.find(ox.qn("w15:dataBinding"))
+        if element is None:
+            return None
+        ns = ox.namespace(element)
+        xpath = element.get(f"{{{ns}}}xpath") or element.get(f"{{{W}}}xpath")
+        if not xpath:
+            return None
+        return Binding(
+            xpath=xpath,
+            prefix_mappings=element.get(f"{{{ns}}}prefixMappings", ""),
+            store_item_id=element.get(f"{{{ns}}}storeItemID", ""),
+        )
+
+    @property
+    def multiline(self) -> bool:
+        """Whether the value may hold line breaks."""
+        kind = self.kind
+        if kind == Kind.PLAIN_TEXT:
+            text = self._pr("w:text")
+            flag = None if text is None else text.get(ox.qn("w:multiLine"))
+            return flag is not None and flag.lower() in ("1", "true", "on")
+        return kind == Kind.RICH_TEXT
+
+    def _list(self) -> ox.Element | None:
+        return self._pr("w:dropDownList") if self.kind == Kind.DROPDOWN else self._pr("w:comboBox")
+
+    @property
+    def choices(self) -> tuple[Choice, ...]:
+        """List items of a dropdown or combo box, without Word's empty-valued prompt item."""
+        element = self._list()
+        if element is None:
+            return ()
+        items = []
+        for item in element.findall(ox.qn("w:listItem")):
+            value = item.get(ox.qn("w:value"))
+            display = item.get(ox.qn("w:displayText"))
+            if value is None:
+                value = display or ""
+            if display is None:
+                display = value
+            if value == "":
+                continue
+            items.append(Choice(value, display))
+        return tuple(items)
+
+    @property
+    def date_format(self) -> str | None:
+        date = self._pr("w:date")
+        return None if date is None else ox.wval(date.find(ox.qn("w:dateFormat")))
+
+    @property
+    def date_lid(self) -> str | None:
+        date = self._pr("w:date")
+        return None if date is None else ox.wval(date.find(ox.qn("w:lid")))
+
+    def _checkbox(self) -> ox.Element | None:
+        return self._pr("w14:checkbox")
+
+    def _glyph(self, checked: bool) -> tuple[str, str]:
+        """The character and font Word shows for a checked or unchecked box."""
+        box = self._checkbox()
+        state = None
+        if box is not None:
+            state = box.find(ox.qn("w14:checkedState" if checked else "w14:uncheckedState"))
+        code = (state.get(f"{{{W14}}}val") if state is not None else None) or (
+            "2612" if checked else "2610"
+        )
+        font = (state.get(f"{{{W14}}}font") if state is not None else None) or "MS Gothic"
+        return chr(int(code, 16)), font
+
+    # -- structure ---------------------------------------------------------------------------
+
+    def descendants(self) -> Iterator[ContentControl]:
+        """All controls nested inside this one, in document order."""
+        content = self.content
+        if content is None:
+            return
+        for element in content.iter(ox.W_SDT):
+            yield ContentControl(element)
+
+    def children(self) -> list[ContentControl]:
+        """Controls directly nested in this one (not inside a deeper control)."""
+        result = []
+        for control in self.descendants():
+            ancestor = control.element.getparent()
+            while ancestor is not None and ancestor.tag != ox.W_SDT:
+                ancestor = ancestor.getparent()
+            if ancestor is self.element:
+                result.append(control)
+        return result
+
+    def items(self) -> list[ContentControl]:
+        """The items of a repeating section."""
+        return [c for c in self.children() if c.kind == Kind.REPEATING_ITEM]
+
+    @property
+    def is_container(self) -> bool:
+        """Groups, repeating section items and rich text holding other controls: their children
+        are the fields, not the container itself."""
+        kind = self.kind
+        if kind in (Kind.GROUP, Kind.REPEATING_ITEM):
+            return True
+        if kind == Kind.RICH_TEXT:
+            return next(self.descendants(), None) is not None
+        return False
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def _target_cell(self) -> ox.Element | None:
+        """For cell- and row-level controls: the cell that holds the answer."""
+        content = self.content
+        if content is None:
+            return None
+        cells = list(content.iter(ox.W_TC))
+        return cells[-1] if cells else None
+
+    @property
+    def text(self) -> str:
+        """The text the control shows (the placeholder text while it shows the placeholder)."""
+        content = self.content
+        if content is None:
+            return ""
+        level = self.level
+        if level == Level.RUN:
+            out: list[str] = []
+            _inline_text(content, out, skip_controls=False)
+            return "".join(out)
+        if level in (Level.CELL, Level.ROW):
+            cell = self._target_cell()
+            return "\n".join(block_paragraphs(cell)) if cell is not None else ""
+        return "\n".join(block_paragraphs(content))
+
+    @property
+    def is_empty(self) -> bool:
+        content = self.content
+        if content is None:
+            return True
+        if self.kind == Kind.PICTURE:
+            return not _has_drawing(content)
+        return self.text == ""
+
+    @property
+    def is_unfilled(self) -> bool:
+        """Showing its placeholder, or holding nothing at all."""
+        if self.kind == Kind.CHECKBOX:
+            return False
+        return self.showing_placeholder or self.is_empty
+
+    def choice_for_text(self, text: str) -> str:
+        """Map the shown text of a dropdown/combo box to its stored value."""
+        for choice in self.choices:
+            if choice.display == text:
+                return choice.value
+        return text
+
+    @property
+    def value(self) -> object:
+        """The typed value: str, date, bool, a list of item dicts (repeating sections), or
+        None when the control is unfilled. Containers and pictures have no value."""
+        kind = self.kind
+        if kind == Kind.CHECKBOX:
+            box = self._checkbox()
+            checked = None if box is None else box.find(ox.qn("w14:checked"))
+            return checked is not None and checked.get(f"{{{W14}}}val", "1").lower() in (
+                "1",
+                "true",
+                "on",
+            )
+        if kind in (Kind.GROUP, Kind.REPEATING_ITEM, Kind.OTHER, Kind.PICTURE):
+            return None
+        if kind == Kind.REPEATING_SECTION:
+            raise TypeError("read repeating sections through their items")
+        if self.is_unfilled:
+            return None
+        text = self.text
+        if kind in (Kind.DROPDOWN, Kind.COMBO_BOX):
+            return self.choice_for_text(text)
+        if kind == Kind.DATE:
+            date = self._pr("w:date")
+            full = None if date is None else date.get(f"{{{W}}}fullDate")
+            if full:
+                try:
+                    return dt.date.fromisoformat(full[:10])
+                except ValueError:
+                    pass
+            return parse_date(text, self.date_format, self.date_lid)
+        return text
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def _set_showing_placeholder(self, showing: bool) -> None:
+        pr = self.properties
+        current = pr.find(T_SHOWING)
+        if showing and current is None:
+            element = ox.make("w:showingPlcHdr")
+            anchor = None
+            for name in (
+                "w:temporary",
+                "w:placeholder",
+                "w:lock",
+                "w:id",
+                "w:tag",
+                "w:alias",
+                "w:rPr",
+            ):
+                anchor = pr.find(ox.qn(name))
+                if anchor is not None:
+                    break
+            if anchor is None:
+                pr.insert(0, element)
+            else:
+                anchor.addnext(element)
+        elif not showing and current is not None:
+            pr.remove(current)
+
+    def _run_properties(self, placeholder_styles: frozenset[str]) -> ox.Element | None:
+        """Formatting for typed text: the first run's, without the placeholder style, else the
+        control's own ``sdtPr/w:rPr``."""
+        content = self.content
+        if content is not None and self.level in (Level.CELL, Level.ROW):
+            content = self._target_cell()
+        if content is not None:
+            for run in content.iter(ox.W_R):
+                rpr = run.find(T_RPR)
+                if rpr is not None or run.find(ox.W_T) is not None:
+                    return _clean_rpr(rpr, placeholder_styles)
+        pr = self.element.find(T_SDT_PR)
+        return _clean_rpr(None if pr is None else pr.find(T_RPR), placeholder_styles)
+
+    def _write_inline(self, text: str, rpr: ox.Element | None) -> None:
+        content = self._ensure_content()
+        for child in list(content):
+            content.remove(child)
+        content.text = None
+        content.append(_new_run(rpr, text))
+
+    def _write_paragraphs(
+        self,
+        container: ox.Element,
+        text: str,
+        rpr: ox.Element | None,
+        placeholder_styles: frozenset[str],
+        *,
+        keep: Iterable[str] = (),
+    ) -> None:
+        """Replace the block content of ``container`` by one paragraph per line."""
+        first = container.find(ox.W_P)
+        if first is None:
+            first = next(container.iter(ox.W_P), None)
+        ppr = None
+        if first is not None and first.find(T_PPR) is not None:
+            ppr = ox.deepcopy(first.find(T_PPR))  # type: ignore[arg-type]
+            _strip_paragraph_mark_style(ppr, placeholder_styles)
+        kept = set(keep)
+        for child in list(container):
+            if child.tag not in kept:
+                container.remove(child)
+        for line in text.split("\n"):
+            paragraph = ox.sub(container, "w:p")
+            if ppr is not None:
+                paragraph.append(ox.deepcopy(ppr))
+            if line:
+                paragraph.append(_new_run(rpr, line))
+
+    def _write_text(
+        self, text: str, rpr: ox.Element | None, placeholder_styles: frozenset[str]
+    ) -> None:
+        level = self.level
+        kind = self.kind
+        content = self._ensure_content()
+        if level == Level.RUN:
+            self._write_inline(text, rpr)
+        elif level in (Level.CELL, Level.ROW):
+            cell = self._target_cell()
+            if cell is None:
+                raise ValueError("the control holds no table cell to write into")
+            self._write_paragraphs(cell, text, rpr, placeholder_styles, keep=(T_TCPR,))
+        elif kind == Kind.RICH_TEXT:
+            self._write_paragraphs(content, text, rpr, placeholder_styles)
+        else:
+            # Block-level plain text, list and date controls hold one paragraph; line breaks
+            # (only where allowed) become w:br inside it.
+            first = content.find(ox.W_P)
+            if first is None:
+                self._write_paragraphs(content, "", rpr, placeholder_styles)
+                first = content.find(ox.W_P)
+                assert first is not None
+            for child in list(content):
+                if child is not first:
+                    content.remove(child)
+            ppr = first.find(T_PPR)
+            _strip_paragraph_mark_style(ppr, placeholder_styles)
+            for child in list(first):
+                if child is not ppr:
+                    first.remove(child)
+            first.append(_new_run(rpr, text))
+
+    def reset(
+        self,
+        placeholder_text: str | None,
+        placeholder_styles: frozenset[str],
+        placeholder_style: str | None,
+    ) -> None:
+        """Clear the control the way Word does when its text is deleted: show the placeholder
+        again (or leave it empty when it has none)."""
+        rpr = self._run_properties(placeholder_styles)
+        if not placeholder_text:
+            self._write_text("", rpr, placeholder_styles)
+            self._set_showing_placeholder(False)
+            return
+        if placeholder_style:
+            rpr = rpr if rpr is not None else ox.make("w:rPr")
+            rpr.insert(0, ox.make("w:rStyle", {"w:val": placeholder_style}))
+        self._write_text(placeholder_text, rpr, placeholder_styles)
+        self._set_showing_placeholder(True)
+
+    def set_value(self, value: object, placeholder_styles: frozenset[str]) -> None:
+        """Write a validated value, as if typed in Word. ``None`` must be handled by the caller
+        (it means: leave the control as it is)."""
+        kind = self.kind
+        if kind == Kind.CHECKBOX:
+            self._set_checkbox(bool(value))
+            return
+        if kind == Kind.DATE:
+            if not isinstance(value, dt.date):
+                raise TypeError(f"a date control needs a date, not {type(value).__name__}")
+            date = self._pr("w:date")
+            assert date is not None
+            date.set(f"{{{W}}}fullDate", value.strftime("%Y-%m-%dT00:00:00Z"))
+            text = format_date(value, self.date_format, self.date_lid)
+            self._write_text(text, self._run_properties(placeholder_styles), placeholder_styles)
+        elif kind in (Kind.DROPDOWN, Kind.COMBO_BOX):
+            text = str(value)
+            display = next((c.display for c in self.choices if c.value == text), text)
+            element = self._list()
+            if element is not None:
+                element.set(f"{{{W}}}lastValue", text)
+            self._write_text(display, self._run_properties(placeholder_styles), placeholder_styles)
+        elif kind in (Kind.RICH_TEXT, Kind.PLAIN_TEXT):
+            self._write_text(
+                str(value), self._run_properties(placeholder_styles), placeholder_styles
+            )
+        else:
+            raise TypeError(f"a {kind.value} control cannot take a value")
+        self._set_showing_placeholder(False)
+
+    def _set_checkbox(self, checked: bool) -> None:
+        box = self._checkbox()
+        if box is None:
+            raise ValueError("checkbox control without w14:checkbox")
+        state = box.find(ox.qn("w14:checked"))
+        if state is None:
+            state = ox.make("w14:checked")
+            box.insert(0, state)
+        state.set(f"{{{W14}}}val", "1" if checked else "0")
+        glyph, font = self._glyph(checked)
+        content = self._ensure_content()
+        runs = list(content.iter(ox.W_R))
+        run = runs[0] if runs else None
+        if run is None:
+            run = _new_run(None, "")
+            target = content.find(ox.W_P) if self.level != Level.RUN else None
+            (target if target is not None else content).append(run)
+        for extra in runs[1:]:
+            parent = extra.getparent()
+            if parent is not None:
+                parent.remove(extra)
+        rpr = run.find(T_RPR)
+        if rpr is None:
+            rpr = ox.make("w:rPr")
+            run.insert(0, rpr)
+        fonts = rpr.find(T_RFONTS)
+        if fonts is None:
+            fonts = ox.make("w:rFonts")
+            style = rpr.find(T_RSTYLE)
+            if style is not None:
+                style.addnext(fonts)
+            else:
+                rpr.insert(0, fonts)
+        for attr in ("ascii", "eastAsia", "hAnsi"):
+            fonts.set(f"{{{W}}}{attr}", font)
+        fonts.set(f"{{{W}}}hint", "eastAsia")
+        ox.set_run_text(run, glyph)
+        self._set_showing_placeholder(False)
+
+    # -- repeating sections --------------------------------------------------------------------
+
+    def resize_items(self, count: int, new_id: Callable[[], int]) -> list[ContentControl]:
+        """Make a repeating section hold ``count`` items (at least one), cloning the first item
+        with fresh ``w:id`` values, and return the items."""
+        items = self.items()
+        if not items:
+            raise ValueError("repeating section without items")
+        count = max(count, 1)
+        prototype = ox.deepcopy(items[0].element)
+        for extra in items[count:]:
+            parent = extra.element.getparent()
+            assert parent is not None
+            parent.remove(extra.element)
+        last = items[min(count, len(items)) - 1].element
+        for _ in range(count - len(items)):
+            clone = ox.deepcopy(prototype)
+            for sdt in clone.iter(ox.W_SDT):
+                pr = sdt.find(T_SDT_PR)
+                ident = None if pr is None else pr.find(ox.qn("w:id"))
+                if ident is not None:
+                    ident.set(ox.W_VAL, str(new_id()))
+            last.addnext(clone)
+            last = clone
+        return self.items()

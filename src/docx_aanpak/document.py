@@ -1,0 +1,237 @@
+"""``Document``: a Word document in memory, its story parts, and saving it safely.
+
+A document is a read-only :class:`~docx_aanpak.package.Package` plus the XML trees of the parts
+that were parsed (and possibly changed). Saving writes only changed parts anew; the rest are copied
+as they were. Saving to a path is atomic: a temporary file in the same folder, then a rename.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from . import _ooxml as ox
+from .errors import OutputExistsError
+from .package import CT_DOCUMENT, CT_TEMPLATE, Package, open_package
+from .styles import StyleSheet
+
+__all__ = ["Document", "StoryPart", "atomic_write"]
+
+W = ox.NS["w"]
+CT_CORE = "application/vnd.openxmlformats-package.core-properties+xml"
+
+
+@dataclass(frozen=True)
+class StoryPart:
+    """A part that holds document content: the body, a header, footer, footnotes or endnotes."""
+
+    name: str
+    kind: str  # "document" | "header" | "footer" | "footnotes" | "endnotes"
+
+
+def atomic_write(path: str | os.PathLike[str], data: bytes, *, overwrite: bool) -> None:
+    """Write ``data`` to ``path`` all at once: a temporary file next to it, then a rename.
+
+    Without ``overwrite`` an existing file is kept and :class:`OutputExistsError` raised; the check
+    and the final link are one atomic step, so a concurrent writer cannot be clobbered either.
+    """
+    target = Path(path)
+    if not overwrite and target.exists():
+        raise OutputExistsError(str(target))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if overwrite:
+            tmp.replace(target)
+        else:
+            try:
+                os.link(tmp, target)
+            except FileExistsError:
+                raise OutputExistsError(str(target)) from None
+            except OSError:
+                # File systems without hard links: fall back to a checked rename.
+                if target.exists():
+                    raise OutputExistsError(str(target)) from None
+                tmp.replace(target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+class Document:
+    """A Word document in memory."""
+
+    def __init__(self, package: Package, trees: dict[str, ox.Element] | None = None) -> None:
+        self.package = package
+        self._trees: dict[str, ox.Element] = dict(trees or {})
+        self._changed: set[str] = set(self._trees)
+        self._styles: StyleSheet | None = None
+
+    @classmethod
+    def open(
+        cls, source: str | os.PathLike[str] | bytes | BinaryIO, *, name: str | None = None
+    ) -> Document:
+        return cls(open_package(source, name=name))
+
+    @property
+    def name(self) -> str:
+        return self.package.name
+
+    def __repr__(self) -> str:
+        return f"<Document {self.name!r}>"
+
+    # -- parts ------------------------------------------------------------------------------
+
+    def story_parts(self) -> list[StoryPart]:
+        """The body first, then headers, footers, footnotes and endnotes, in a stable order."""
+        main = self.package.main_part
+        found = [StoryPart(main, "document")]
+        order = {"header": 0, "footer": 1, "footnotes": 2, "endnotes": 3}
+        others: list[tuple[int, str, StoryPart]] = []
+        seen = {main}
+        for rel in self.package.relationships(main):
+            kind = ox.STORY_RELATIONSHIPS.get(rel.type)
+            if kind is None or rel.external:
+                continue
+            member = self.package.find(rel.target)
+            if member is None or member in seen:
+                continue
+            seen.add(member)
+            others.append((order[kind], _natural(member), StoryPart(member, kind)))
+        found.extend(part for _, _, part in sorted(others))
+        return found
+
+    def tree(self, part: str) -> ox.Element:
+        """The parsed XML of a part (parsed once; changes made to it are saved)."""
+        tree = self._trees.get(part)
+        if tree is None:
+            tree = self.package.xml(part)
+            self._trees[part] = tree
+        return tree
+
+    def mark_changed(self, part: str) -> None:
+        self._changed.add(part)
+
+    def replace_tree(self, part: str, tree: ox.Element) -> None:
+        self._trees[part] = tree
+        self._changed.add(part)
+
+    def iter_story_trees(self) -> Iterator[tuple[StoryPart, ox.Element]]:
+        for story in self.story_parts():
+            yield story, self.tree(story.name)
+
+    @property
+    def styles(self) -> StyleSheet:
+        if self._styles is None:
+            parts = self.package.related(self.package.main_part, ox.RT_STYLES)
+            self._styles = StyleSheet.from_xml(self.tree(parts[0]) if parts else None)
+        return self._styles
+
+    def placeholder_texts(self) -> dict[str, str]:
+        """Text of each glossary docPart by name, e.g. ``DefaultPlaceholder_-1854013440``."""
+        from .controls import block_paragraphs
+
+        result: dict[str, str] = {}
+        for part in self.package.related(self.package.main_part, ox.RT_GLOSSARY):
+            root = self.tree(part)
+            for doc_part in root.iter(f"{{{W}}}docPart"):
+                props = doc_part.find(f"{{{W}}}docPartPr")
+                body = doc_part.find(f"{{{W}}}docPartBody")
+                if props is None or body is None:
+                    continue
+                name = ox.wval(props.find(f"{{{W}}}name"))
+                if name:
+                    result[name] = "\n".join(block_paragraphs(body))
+        return result
+
+    def custom_xml_parts(self) -> dict[str, str]:
+        """Custom XML data parts by their store item id (upper case, with braces)."""
+        result: dict[str, str] = {}
+        for part in self.package.related(self.package.main_part, ox.RT_CUSTOM_XML):
+            for props in self.package.related(part, ox.RT_CUSTOM_XML_PROPS):
+                root = self.tree(props)
+                item_id = root.get(f"{{{ox.NS['ds']}}}itemID")
+                if item_id:
+                    result[item_id.strip().upper()] = part
+        return result
+
+    # -- core properties -------------------------------------------------------------------
+
+    def core_part(self) -> str | None:
+        parts = self.package.related("", ox.RT_CORE)
+        return parts[0] if parts else None
+
+    def core_property(self, name: str) -> str | None:
+        """Read ``dc:title``, ``dc:subject``, ``dc:creator`` … from docProps/core.xml."""
+        part = self.core_part()
+        if part is None:
+            return None
+        element = self.tree(part).find(ox.qn(name))
+        return None if element is None else (element.text or "")
+
+    def set_core_properties(self, **values: str | None) -> None:
+        """Set core properties such as ``title`` and ``subject`` (``dc:`` names)."""
+        values = {k: v for k, v in values.items() if v is not None}
+        if not values:
+            return
+        part = self.core_part()
+        if part is None:
+            raise ValueError(f"{self.name} has no core properties part")
+        root = self.tree(part)
+        for key, value in values.items():
+            tag = ox.qn(f"dc:{key}")
+            element = root.find(tag)
+            if element is None:
+                element = ox.sub(root, f"dc:{key}")
+            element.text = value
+        self.mark_changed(part)
+
+    # -- saving ----------------------------------------------------------------------------
+
+    def _changes(self) -> dict[str, bytes | None]:
+        changes: dict[str, bytes | None] = {
+            part: ox.serialize(self._trees[part]) for part in sorted(self._changed)
+        }
+        if self.package.is_template:
+            changes.update(self._as_document_content_types())
+        return changes
+
+    def _as_document_content_types(self) -> dict[str, bytes | None]:
+        """A .dotx saves as a .docx: the main part's content type changes."""
+        name = self.package.find("[Content_Types].xml")
+        assert name is not None
+        root = self.package.xml(name)
+        main = "/" + self.package.main_part.lower()
+        for override in root:
+            if (
+                ox.is_element(override)
+                and override.get("PartName", "").lower() == main
+                and override.get("ContentType") == CT_TEMPLATE
+            ):
+                override.set("ContentType", CT_DOCUMENT)
+        return {name: ox.serialize(root)}
+
+    def to_bytes(self) -> bytes:
+        return self.package.to_bytes(self._changes())
+
+    def save(self, target: str | os.PathLike[str] | BinaryIO, *, overwrite: bool = False) -> None:
+        """Save as .docx to a path (atomically; existing files only with ``overwrite``) or to a
+        writable binary stream."""
+        if isinstance(target, str | os.PathLike):
+            atomic_write(target, self.to_bytes(), overwrite=overwrite)
+        else:
+            self.package.write(target, self._changes())
+
+
+def _natural(name: str) -> str:
+    """Sort key that puts header2.xml before header10.xml."""
+    return re.sub(r"\d+", lambda m: f"{int(m.group()):010d}", name)

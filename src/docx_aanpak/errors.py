@@ -1,0 +1,143 @@
+"""Errors raised by docx_aanpak.
+
+Every error the library raises on purpose derives from :class:`DocxAanpakError`, so a caller (and
+the CLI) can catch one type. Each carries an ``exit_code`` for the command line and a message that
+names the file, sheet, cell or control at fault::
+
+    DocxAanpakError
+    ├── DocumentError              a .docx/.dotx cannot be used
+    │   ├── NotAWordDocumentError  empty, not a zip, .doc, .xlsx, .pptx, no main document part
+    │   ├── EncryptedDocumentError password-protected (an encrypted OLE container)
+    │   ├── UnsafeDocumentError    zip bomb, DOCTYPE/entity declarations, too many parts
+    │   ├── CorruptDocumentError   truncated zip, missing part, broken relationship, bad XML
+    │   └── TemplateError          no content controls, or one tag on controls of different kinds
+    ├── TemplateMismatchError      a document was not made from the template at hand
+    ├── ValidationError            values do not fit the template's fields (lists every problem)
+    ├── FillError                  a control cannot take its value (locked, broken data binding)
+    ├── DataFileError              a workbook, JSON or CSV file cannot be read
+    ├── OutputExistsError          refusing to replace an existing file without ``overwrite``
+    └── ToolMissingError           an external program (LibreOffice) is not installed
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "CorruptDocumentError",
+    "DataFileError",
+    "DocumentError",
+    "DocxAanpakError",
+    "EncryptedDocumentError",
+    "FillError",
+    "NotAWordDocumentError",
+    "OutputExistsError",
+    "Problem",
+    "TemplateError",
+    "TemplateMismatchError",
+    "ToolMissingError",
+    "UnsafeDocumentError",
+    "ValidationError",
+]
+
+
+class DocxAanpakError(Exception):
+    """Root of all docx_aanpak errors. ``str(error)`` is a complete, user-facing message."""
+
+    exit_code = 1
+
+
+class DocumentError(DocxAanpakError):
+    """A Word document or template cannot be used."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        self.path = path
+        self.problem = problem
+        super().__init__(f"{path}: {problem}")
+
+
+class NotAWordDocumentError(DocumentError):
+    """The file is not a Word document or template (.docx, .dotx)."""
+
+
+class EncryptedDocumentError(DocumentError):
+    """The file is password-protected."""
+
+
+class UnsafeDocumentError(DocumentError):
+    """The file would make the reader use unbounded time or memory, or resolve entities."""
+
+
+class CorruptDocumentError(DocumentError):
+    """The package is damaged: truncated, missing parts, broken relationships, malformed XML."""
+
+
+class TemplateError(DocumentError):
+    """The document cannot serve as a template: nothing to fill, or conflicting tags."""
+
+
+class TemplateMismatchError(DocxAanpakError):
+    """A document does not hold the controls of the template it is read against."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One invalid value: which field, where it came from, and what is wrong."""
+
+    message: str
+    key: str | None = None
+    label: str | None = None
+    where: str | None = None  # e.g. "Plannen!D7" or "values.json"
+
+    def __str__(self) -> str:
+        parts = []
+        if self.where:
+            parts.append(self.where)
+        if self.key:
+            parts.append(f"field '{self.key}'")
+        if self.label and self.label != self.key:
+            parts.append(f"({self.label})")
+        head = " ".join(parts)
+        return f"{head}: {self.message}" if head else self.message
+
+
+class ValidationError(DocxAanpakError):
+    """Values do not fit the template. ``problems`` lists each one."""
+
+    exit_code = 2
+
+    def __init__(self, problems: Sequence[Problem], *, context: str | None = None) -> None:
+        self.problems = tuple(problems)
+        self.context = context
+        lines = [str(p) for p in self.problems]
+        head = f"{context}: " if context else ""
+        if len(lines) == 1:
+            message = f"{head}{lines[0]}"
+        else:
+            message = f"{head}{len(lines)} invalid values:\n" + "\n".join(f"  - {x}" for x in lines)
+        super().__init__(message)
+
+
+class FillError(DocxAanpakError):
+    """A control cannot take its value."""
+
+
+class DataFileError(DocxAanpakError):
+    """A data file (workbook, JSON, CSV) cannot be read."""
+
+    exit_code = 2
+
+
+class OutputExistsError(DocxAanpakError):
+    """An output file exists and overwriting was not asked for."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        super().__init__(f"{path} already exists; pass --overwrite (overwrite=True) to replace it")
+
+
+class ToolMissingError(DocxAanpakError):
+    """An external program is needed but not installed."""
+
+    exit_code = 3

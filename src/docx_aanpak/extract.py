@@ -1,0 +1,93 @@
+"""Controls into values: read a filled document back into ``{key: value}``.
+
+A bound control's value comes from its custom XML node (what Word shows on open); otherwise from
+the control's text, typed by its kind. Unfilled controls read as ``None``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from collections.abc import Sequence
+
+from . import _ooxml as ox
+from .controls import ContentControl, Kind
+from .dates import parse_date
+from .document import Document
+from .fill import read_binding
+from .scan import Field
+
+__all__ = ["ExtractWarning", "extract_values", "read_field"]
+
+
+class ExtractWarning(UserWarning):
+    """Controls sharing a tag hold different answers; the first one was taken."""
+
+
+def _from_binding(control: ContentControl, text: str) -> object:
+    kind = control.kind
+    if kind == Kind.CHECKBOX:
+        return text.strip().lower() in ("true", "1", "on")
+    if text == "":
+        return None
+    if kind == Kind.DATE:
+        try:
+            return dt.date.fromisoformat(text.strip()[:10])
+        except ValueError:
+            return parse_date(text, control.date_format, control.date_lid)
+    if kind in (Kind.DROPDOWN, Kind.COMBO_BOX):
+        return text
+    return text.replace("\r\n", "\n")
+
+
+def _read_control(document: Document, control: ContentControl, item: Field) -> object:
+    if item.kind == Kind.REPEATING_SECTION:
+        rows = []
+        for entry in control.items():
+            sdts = list(entry.element.iter(ox.W_SDT))
+            row = {}
+            for child in item.children:
+                index = child.location.index
+                row[child.key] = (
+                    _read_control(document, ContentControl(sdts[index]), child)
+                    if index < len(sdts)
+                    else None
+                )
+            if any(v is not None for v in row.values()):
+                rows.append(row)
+        return rows or None
+    binding = control.binding
+    if binding is not None and not control.showing_placeholder:
+        text = read_binding(document, binding)
+        if text is not None:
+            return _from_binding(control, text)
+    return control.value
+
+
+def read_field(
+    document: Document, item: Field, cache: dict[str, list[ox.Element]] | None = None
+) -> object:
+    """The value of one field in a document whose controls sit where the field says."""
+    cache = {} if cache is None else cache
+    values = []
+    for location in item.locations:
+        sdts = cache.get(location.part)
+        if sdts is None:
+            sdts = cache[location.part] = list(document.tree(location.part).iter(ox.W_SDT))
+        values.append(_read_control(document, ContentControl(sdts[location.index]), item))
+    first = values[0]
+    if any(v != first for v in values[1:]):
+        warnings.warn(
+            ExtractWarning(
+                f"{document.name}: the controls of field '{item.key}' hold different answers; "
+                f"taking the one at {item.location}"
+            ),
+            stacklevel=3,
+        )
+    return first
+
+
+def extract_values(document: Document, fields: Sequence[Field]) -> dict[str, object]:
+    """``{key: value}`` for every field, in field order (``None`` where unfilled)."""
+    cache: dict[str, list[ox.Element]] = {}
+    return {item.key: read_field(document, item, cache) for item in fields}

@@ -1,0 +1,199 @@
+"""Values into controls: a new document from the template, as if a person typed the answers.
+
+The template's trees are never changed: only the parts that receive values are copied, filled and
+serialised; every other part is written as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import _ooxml as ox
+from .controls import Binding, ContentControl, Kind
+from .document import Document
+from .errors import FillError
+from .scan import Field
+
+__all__ = ["FillContext", "fill_document", "read_binding", "stored_text"]
+
+
+@dataclass
+class FillContext:
+    """What filling needs to know about the template, computed once."""
+
+    placeholder_styles: frozenset[str]
+    placeholder_style: str | None
+    placeholder_texts: dict[str, str]
+    used_ids: frozenset[int]
+    force: bool = False
+    _next: int = field(default=0, init=False)
+
+    @classmethod
+    def of(cls, master: Document) -> FillContext:
+        ids = set()
+        for _, root in master.iter_story_trees():
+            for sdt in root.iter(ox.W_SDT):
+                value = ContentControl(sdt).id
+                if value is not None:
+                    ids.add(value)
+        return cls(
+            placeholder_styles=master.styles.placeholder_styles(),
+            placeholder_style=master.styles.placeholder_style(),
+            placeholder_texts=master.placeholder_texts(),
+            used_ids=frozenset(ids),
+        )
+
+    def ids(self) -> Iterator[int]:
+        """Fresh, unique, deterministic ``w:id`` values for cloned controls."""
+        candidate = 1_000_000
+        while True:
+            candidate += 1
+            if candidate not in self.used_ids:
+                yield candidate
+
+
+def stored_text(kind: Kind, value: object, control: ContentControl) -> str:
+    """How Word stores a value in a bound custom XML node."""
+    if kind == Kind.CHECKBOX:
+        return "true" if value else "false"
+    if kind == Kind.DATE and isinstance(value, dt.date):
+        date = control.properties.find(ox.qn("w:date"))
+        mapped = None
+        if date is not None:
+            mapped = ox.wval(date.find(ox.qn("w:storeMappedDataAs")))
+        if mapped == "date":
+            return value.isoformat()
+        if mapped == "text":
+            return control.text
+        return f"{value.isoformat()}T00:00:00"
+    return str(value)
+
+
+def _binding_nodes(document: Document, binding: Binding, context: str) -> tuple[str, list[Any]]:
+    custom = document.custom_xml_parts()
+    part = custom.get(binding.store_item_id.strip().upper())
+    if part is None:
+        raise FillError(
+            f"{context} is bound to custom XML item {binding.store_item_id}, which "
+            f"{document.name} does not hold"
+        )
+    try:
+        query = ox.xpath_with(binding.xpath, binding.namespaces())
+        nodes = query(document.tree(part))
+    except ox.XPathError as e:
+        raise FillError(
+            f"{context} has a data binding XPath that cannot be read ({binding.xpath}): {e}"
+        ) from e
+    return part, list(nodes) if isinstance(nodes, list) else []
+
+
+def read_binding(document: Document, binding: Binding) -> str | None:
+    """The text of the node a control is bound to, or None when it cannot be found."""
+    try:
+        _, nodes = _binding_nodes(document, binding, "control")
+    except FillError:
+        return None
+    if not nodes:
+        return None
+    node = nodes[0]
+    if isinstance(node, str):
+        return str(node)
+    text: str = "".join(node.itertext())
+    return text
+
+
+def _write_binding(
+    document: Document, control: ContentControl, binding: Binding, text: str, context: str
+) -> None:
+    part, nodes = _binding_nodes(document, binding, context)
+    if not nodes:
+        raise FillError(f"{context} is bound to {binding.xpath}, which matches nothing in {part}")
+    node = nodes[0]
+    if isinstance(node, str):
+        parent = node.getparent()  # type: ignore[attr-defined]
+        name = node.attrname  # type: ignore[attr-defined]
+        parent.set(name, text)
+    else:
+        for child in list(node):
+            node.remove(child)
+        node.text = text
+    document.mark_changed(part)
+
+
+def _context(item: Field) -> str:
+    return f"field '{item.key}' ({item.label}) at {item.location}"
+
+
+def _fill_control(
+    control: ContentControl,
+    item: Field,
+    value: object,
+    ctx: FillContext,
+    document: Document,
+    ids: Iterator[int],
+) -> None:
+    if control.content_locked and not ctx.force:
+        raise FillError(
+            f"{_context(item)} is locked against editing ({control.lock}); "
+            "fill with force=True (--force) to fill it anyway"
+        )
+    kind = control.kind
+    if kind == Kind.REPEATING_SECTION:
+        assert isinstance(value, list)
+        items = control.resize_items(len(value), lambda: next(ids))
+        for item_control, item_values in zip(items, value, strict=False):
+            sdts = list(item_control.element.iter(ox.W_SDT))
+            for child in item.children:
+                child_value = item_values.get(child.key)
+                if child_value is not None:
+                    target = ContentControl(sdts[child.location.index])
+                    _fill_control(target, child, child_value, ctx, document, ids)
+        return
+    if kind == Kind.PICTURE:
+        raise FillError(f"{_context(item)} is a picture; pictures are read-only for now")
+    if isinstance(value, str) and value == "":
+        text = ctx.placeholder_texts.get(control.placeholder_docpart or "")
+        control.reset(text, ctx.placeholder_styles, ctx.placeholder_style)
+    else:
+        control.set_value(value, ctx.placeholder_styles)
+    binding = control.binding
+    if binding is not None:
+        _write_binding(
+            document, control, binding, stored_text(kind, value, control), _context(item)
+        )
+
+
+def fill_document(
+    master: Document,
+    fields: Sequence[Field],
+    values: Mapping[str, object],
+    ctx: FillContext,
+    *,
+    properties: Mapping[str, str | None] | None = None,
+) -> Document:
+    """A new document: the master with ``values`` (validated, by key) written into its controls.
+
+    ``None`` values leave their controls untouched.
+    """
+    wanted: dict[str, list[tuple[int, Field, object]]] = {}
+    for item in fields:
+        value = values.get(item.key)
+        if value is None:
+            continue
+        for location in item.locations:
+            wanted.setdefault(location.part, []).append((location.index, item, value))
+    trees = {part: ox.deepcopy(master.tree(part)) for part in wanted}
+    document = Document(master.package, trees)
+    ids = ctx.ids()
+    for part, entries in wanted.items():
+        sdts = list(trees[part].iter(ox.W_SDT))
+        # Resolve every target before writing: filling a repeating section adds w:sdt elements.
+        targets = [(ContentControl(sdts[index]), item, value) for index, item, value in entries]
+        for control, item, value in targets:
+            _fill_control(control, item, value, ctx, document, ids)
+    if properties:
+        document.set_core_properties(**properties)
+    return document

@@ -1,0 +1,501 @@
+"""Reading and writing the OPC zip package of a Word document, safely and deterministically.
+
+Reading refuses what would make the library use unbounded memory or time (zip bombs, entity
+declarations) and names what is wrong with a damaged or foreign file. Writing produces the same
+bytes for the same content: members in the template's order, fixed timestamps, and unchanged parts
+copied as already-compressed data.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import posixpath
+import struct
+import zipfile
+import zlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from . import _ooxml as ox
+from .errors import (
+    CorruptDocumentError,
+    EncryptedDocumentError,
+    NotAWordDocumentError,
+    UnsafeDocumentError,
+)
+
+__all__ = ["DEFAULT_LIMITS", "Limits", "Package", "Relationship", "open_package"]
+
+MiB = 1024 * 1024
+
+CT_DOCUMENT = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+CT_TEMPLATE = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
+CT_MACRO = {
+    "application/vnd.ms-word.document.macroEnabled.main+xml": ".docm",
+    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml": ".dotm",
+}
+FOREIGN_MAIN = {
+    "spreadsheetml": "an Excel workbook",
+    "presentationml": "a PowerPoint presentation",
+}
+
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what a document may make the reader allocate."""
+
+    max_part_bytes: int = 128 * MiB
+    max_total_bytes: int = 512 * MiB
+    max_parts: int = 10_000
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass(frozen=True)
+class Relationship:
+    rid: str
+    type: str
+    target: str  # resolved part name for internal targets, the raw target for external ones
+    external: bool
+
+
+def _utf16(text: str) -> bytes:
+    return text.encode("utf-16-le")
+
+
+def _describe_ole(data: bytes, name: str) -> Exception:
+    """Explain an OLE compound file: an encrypted OOXML package or a legacy binary format."""
+    if _utf16("EncryptedPackage") in data or _utf16("EncryptionInfo") in data:
+        return EncryptedDocumentError(
+            name, "the document is password-protected; remove the password in Word and save again"
+        )
+    if _utf16("WordDocument") in data:
+        what = "an old Word 97-2003 document (.doc)"
+        hint = "open it in Word and save it as 'Word Document (*.docx)'"
+    elif _utf16("Workbook") in data or _utf16("Book") in data:
+        what, hint = "an old Excel workbook (.xls)", "a Word .docx is needed"
+    elif _utf16("PowerPoint Document") in data:
+        what, hint = "an old PowerPoint file (.ppt)", "a Word .docx is needed"
+    else:
+        what = "an OLE compound file (an old Office binary format)"
+        hint = "save it as 'Word Document (*.docx)'"
+    return NotAWordDocumentError(name, f"this is {what}, not a .docx; {hint}")
+
+
+def _sniff(data: bytes, name: str) -> None:
+    if not data:
+        raise NotAWordDocumentError(name, "the file is empty")
+    if data.startswith(OLE_SIGNATURE):
+        raise _describe_ole(data, name)
+    if data[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
+        return
+    start = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if start.startswith(b"%PDF"):
+        what = "a PDF file"
+    elif start.startswith(b"{\\rtf"):
+        what = "an RTF file"
+    elif start.startswith(b"<"):
+        what = "an XML or HTML file"
+    else:
+        what = "not a zip package"
+    raise NotAWordDocumentError(name, f"not a Word document ({what}); a .docx or .dotx is needed")
+
+
+def _member_map(names: Iterable[str]) -> dict[str, str]:
+    """Case-insensitive lookup of zip member names (OPC part names ignore case)."""
+    return {n.lower(): n for n in names}
+
+
+class Package:
+    """The parts of one Word package, in zip order, with content types and relationships."""
+
+    def __init__(
+        self,
+        name: str,
+        parts: dict[str, bytes],
+        *,
+        main_part: str,
+        is_template: bool,
+        strict: bool,
+        overrides: dict[str, str],
+        defaults: dict[str, str],
+    ) -> None:
+        self.name = name
+        self.parts = parts
+        self.main_part = main_part
+        self.is_template = is_template
+        self.strict = strict
+        self._overrides = overrides
+        self._defaults = defaults
+        self._lower = _member_map(parts)
+        self._rels: dict[str, list[Relationship]] = {}
+        self._compressed: dict[str, tuple[int, bytes, int]] = {}
+
+    # -- lookup ---------------------------------------------------------------------------
+
+    def find(self, partname: str) -> str | None:
+        """The actual zip member name for a part name, or None."""
+        partname = partname.lstrip("/")
+        if partname in self.parts:
+            return partname
+        return self._lower.get(partname.lower())
+
+    def content_type(self, partname: str) -> str | None:
+        partname = partname.lstrip("/")
+        override = self._overrides.get("/" + partname.lower())
+        if override:
+            return override
+        ext = posixpath.splitext(partname)[1].lstrip(".").lower()
+        return self._defaults.get(ext)
+
+    def rels_name(self, source: str) -> str:
+        directory, base = posixpath.split(source)
+        return posixpath.join(directory, "_rels", base + ".rels")
+
+    def relationships(self, source: str) -> list[Relationship]:
+        """Relationships of a part ('' for the package itself), parsed once."""
+        if source in self._rels:
+            return self._rels[source]
+        rels_part = self.find(self.rels_name(source)) if source else self.find("_rels/.rels")
+        result: list[Relationship] = []
+        if rels_part is not None:
+            root = self.xml(rels_part)
+            base = posixpath.dirname(source)
+            for rel in root.iter(f"{{{ox.NS['pr']}}}Relationship"):
+                rid, rtype, target = rel.get("Id", ""), rel.get("Type", ""), rel.get("Target", "")
+                external = rel.get("TargetMode", "Internal") == "External"
+                if not external:
+                    if target.startswith("/"):
+                        target = target.lstrip("/")
+                    else:
+                        target = posixpath.normpath(posixpath.join(base, target))
+                result.append(Relationship(rid, rtype, target, external))
+        self._rels[source] = result
+        return result
+
+    def related(self, source: str, rtype: str) -> list[str]:
+        """Part names that ``source`` points to with relationship type ``rtype``."""
+        found = []
+        for rel in self.relationships(source):
+            if rel.type == rtype and not rel.external:
+                member = self.find(rel.target)
+                if member is not None:
+                    found.append(member)
+        return found
+
+    def xml(self, partname: str) -> ox.Element:
+        """Parse one XML part; errors name the file and the part."""
+        try:
+            return ox.parse(self.parts[partname])
+        except ox.XmlDoctypeError as e:
+            raise UnsafeDocumentError(self.name, f"part {partname} {e}") from e
+        except ox.XmlSyntaxError as e:
+            raise CorruptDocumentError(
+                self.name, f"part {partname} is not well-formed XML: {e}"
+            ) from e
+
+    # -- writing --------------------------------------------------------------------------
+
+    def _compressed_member(self, name: str) -> tuple[int, bytes, int]:
+        cached = self._compressed.get(name)
+        if cached is None:
+            cached = _deflate(self.parts[name])
+            self._compressed[name] = cached
+        return cached
+
+    def write(self, stream: BinaryIO, changes: Mapping[str, bytes | None] | None = None) -> None:
+        """Write the package to ``stream`` with some parts replaced, added (new names, appended in
+        the order given) or removed (``None``). The same input always gives the same bytes."""
+        changes = dict(changes or {})
+        writer = _ZipWriter(stream)
+        for name in self.parts:
+            if name in changes:
+                data = changes.pop(name)
+                if data is not None:
+                    writer.add(name, _deflate(data))
+            else:
+                writer.add(name, self._compressed_member(name))
+        for name, data in changes.items():
+            if data is not None:
+                writer.add(name, _deflate(data))
+        writer.close()
+
+    def to_bytes(self, changes: Mapping[str, bytes | None] | None = None) -> bytes:
+        buffer = io.BytesIO()
+        self.write(buffer, changes)
+        return buffer.getvalue()
+
+
+# -- deterministic zip writing ------------------------------------------------------------
+
+_DOS_TIME = 0  # 00:00:00
+_DOS_DATE = (0 << 9) | (1 << 5) | 1  # 1980-01-01
+
+
+def _deflate(data: bytes, level: int = 6) -> tuple[int, bytes, int]:
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+    return zlib.crc32(data), compressor.compress(data) + compressor.flush(), len(data)
+
+
+class _ZipWriter:
+    """A minimal zip writer: deflated members, fixed timestamps, no extra fields."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+        self._offset = 0
+        self._central: list[bytes] = []
+
+    def add(self, name: str, member: tuple[int, bytes, int]) -> None:
+        crc, data, size = member
+        raw_name = name.encode("utf-8")
+        flags = 0x0800 if not name.isascii() else 0
+        if self._offset > 0xFFFFFFFF or len(data) > 0xFFFFFFFF or size > 0xFFFFFFFF:
+            raise ValueError("package too large for a zip without ZIP64")
+        header = struct.pack(
+            "<IHHHHHIIIHH",
+            0x04034B50,
+            20,
+            flags,
+            zipfile.ZIP_DEFLATED,
+            _DOS_TIME,
+            _DOS_DATE,
+            crc,
+            len(data),
+            size,
+            len(raw_name),
+            0,
+        )
+        self._central.append(
+            struct.pack(
+                "<IHHHHHHIIIHHHHHII",
+                0x02014B50,
+                20,
+                20,
+                flags,
+                zipfile.ZIP_DEFLATED,
+                _DOS_TIME,
+                _DOS_DATE,
+                crc,
+                len(data),
+                size,
+                len(raw_name),
+                0,
+                0,
+                0,
+                0,
+                0,
+                self._offset,
+            )
+            + raw_name
+        )
+        self._stream.write(header)
+        self._stream.write(raw_name)
+        self._stream.write(data)
+        self._offset += len(header) + len(raw_name) + len(data)
+
+    def close(self) -> None:
+        directory = b"".join(self._central)
+        self._stream.write(directory)
+        self._stream.write(
+            struct.pack(
+                "<IHHHHIIH",
+                0x06054B50,
+                0,
+                0,
+                len(self._central),
+                len(self._central),
+                len(directory),
+                self._offset,
+                0,
+            )
+        )
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+def _read_source(
+    source: str | os.PathLike[str] | bytes | BinaryIO, name: str, limits: Limits
+) -> bytes:
+    if isinstance(source, bytes | bytearray):
+        data = bytes(source)
+    elif isinstance(source, str | os.PathLike):
+        path = Path(source)
+        if not path.exists():
+            raise NotAWordDocumentError(name, "no such file")
+        if path.is_dir():
+            raise NotAWordDocumentError(name, "is a directory, not a Word document")
+        size = path.stat().st_size
+        if size > limits.max_total_bytes:
+            raise UnsafeDocumentError(
+                name,
+                f"the file is {size // MiB} MB; the limit is {limits.max_total_bytes // MiB} MB",
+            )
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            raise NotAWordDocumentError(name, f"cannot be read: {e.strerror or e}") from e
+    else:
+        data = source.read(limits.max_total_bytes + 1)
+        if len(data) > limits.max_total_bytes:
+            raise UnsafeDocumentError(name, "the file is larger than the size limit")
+    return data
+
+
+def _source_name(source: object) -> str:
+    if isinstance(source, str | os.PathLike):
+        return os.fspath(source)
+    return str(getattr(source, "name", "<document>"))
+
+
+def _map_strict(data: bytes) -> bytes:
+    """Rewrite Strict namespaces and relationship types to Transitional ones."""
+    for strict, transitional in ox.STRICT_NAMESPACES.items():
+        data = data.replace(strict.encode(), transitional.encode())
+    data = data.replace(ox.STRICT_RELATIONSHIP_PREFIX.encode(), ox.RT.encode())
+    data = data.replace(b' w:conformance="strict"', b"")
+    return data
+
+
+def open_package(
+    source: str | os.PathLike[str] | bytes | BinaryIO,
+    *,
+    name: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Package:
+    """Read a .docx/.dotx into a :class:`Package`, refusing unsafe or foreign files clearly."""
+    name = name or _source_name(source)
+    data = _read_source(source, name, limits)
+    _sniff(data, name)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as e:
+        raise CorruptDocumentError(
+            name, f"the file is damaged: not a complete zip archive (truncated or corrupt: {e})"
+        ) from e
+    with archive:
+        infos = [i for i in archive.infolist() if not i.is_dir()]
+        if len(infos) > limits.max_parts:
+            raise UnsafeDocumentError(
+                name, f"the package holds {len(infos)} parts; the limit is {limits.max_parts}"
+            )
+        seen: set[str] = set()
+        declared = 0
+        for info in infos:
+            if info.filename.lower() in seen:
+                raise CorruptDocumentError(name, f"the package holds part {info.filename} twice")
+            seen.add(info.filename.lower())
+            if info.flag_bits & 0x1:
+                raise EncryptedDocumentError(name, f"part {info.filename} is encrypted")
+            if info.file_size > limits.max_part_bytes:
+                raise UnsafeDocumentError(
+                    name,
+                    f"part {info.filename} declares {info.file_size // MiB} MB uncompressed "
+                    f"(limit {limits.max_part_bytes // MiB} MB); refusing a possible zip bomb",
+                )
+            declared += info.file_size
+        if declared > limits.max_total_bytes:
+            raise UnsafeDocumentError(
+                name,
+                f"the parts declare {declared // MiB} MB uncompressed (limit "
+                f"{limits.max_total_bytes // MiB} MB); refusing a possible zip bomb",
+            )
+        parts: dict[str, bytes] = {}
+        for info in infos:
+            try:
+                with archive.open(info) as member:
+                    content = member.read(limits.max_part_bytes + 1)
+            except zipfile.BadZipFile as e:
+                problem = (
+                    "damaged or larger than its zip header declares"
+                    if "CRC" in str(e)
+                    else "damaged"
+                )
+                raise CorruptDocumentError(name, f"part {info.filename} is {problem} ({e})") from e
+            except (zlib.error, EOFError, OSError, NotImplementedError, ValueError) as e:
+                raise CorruptDocumentError(name, f"part {info.filename} is damaged ({e})") from e
+            if len(content) > limits.max_part_bytes:
+                raise UnsafeDocumentError(name, f"part {info.filename} is larger than the limit")
+            parts[info.filename] = content
+    return _assemble(name, parts)
+
+
+def _assemble(name: str, parts: dict[str, bytes]) -> Package:
+    lower = _member_map(parts)
+    ct_name = lower.get("[content_types].xml")
+    if ct_name is None:
+        raise NotAWordDocumentError(
+            name, "not an Office Open XML package (no [Content_Types].xml); a .docx is needed"
+        )
+    rels_name = lower.get("_rels/.rels")
+    strict = rels_name is not None and ox.STRICT_PREFIX.encode() in parts[rels_name]
+    if strict:
+        parts = {
+            k: (_map_strict(v) if k.endswith((".xml", ".rels")) else v) for k, v in parts.items()
+        }
+    overrides: dict[str, str] = {}
+    defaults: dict[str, str] = {}
+    probe = Package(
+        name,
+        parts,
+        main_part="",
+        is_template=False,
+        strict=strict,
+        overrides=overrides,
+        defaults=defaults,
+    )
+    types = probe.xml(ct_name)
+    for element in types:
+        if not ox.is_element(element):
+            continue
+        kind = ox.local_name(element)
+        if kind == "Override":
+            overrides[element.get("PartName", "").lower()] = element.get("ContentType", "")
+        elif kind == "Default":
+            defaults[element.get("Extension", "").lower()] = element.get("ContentType", "")
+    main = [
+        r for r in probe.relationships("") if r.type == ox.RT_OFFICE_DOCUMENT and not r.external
+    ]
+    if not main:
+        raise NotAWordDocumentError(name, "the package has no main document; a .docx is needed")
+    main_part = main[0].target
+    content_type = probe.content_type(main_part) or ""
+    for marker, what in FOREIGN_MAIN.items():
+        if marker in content_type:
+            raise NotAWordDocumentError(name, f"this is {what}, not a Word document")
+    if content_type in CT_MACRO:
+        raise NotAWordDocumentError(
+            name,
+            f"macro-enabled documents ({CT_MACRO[content_type]}) are not supported; "
+            "save it as a .docx or .dotx without macros",
+        )
+    if content_type not in (CT_DOCUMENT, CT_TEMPLATE):
+        raise NotAWordDocumentError(
+            name, f"the main part has content type {content_type or 'none'}, not a Word document"
+        )
+    member = probe.find(main_part)
+    if member is None:
+        raise CorruptDocumentError(name, f"the main document part {main_part} is missing")
+    package = Package(
+        name,
+        parts,
+        main_part=member,
+        is_template=content_type == CT_TEMPLATE,
+        strict=strict,
+        overrides=overrides,
+        defaults=defaults,
+    )
+    for rel in package.relationships(member):
+        if not rel.external and package.find(rel.target) is None:
+            raise CorruptDocumentError(
+                name,
+                f"relationship {rel.rid} of {member} points to {rel.target}, "
+                "which is not in the package",
+            )
+    return package

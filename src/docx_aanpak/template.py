@@ -1,0 +1,153 @@
+"""``Template``: a Word template with content controls, opened once and filled many times."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from functools import cached_property
+from typing import Any, BinaryIO
+
+from pydantic import BaseModel
+
+from .document import Document
+from .errors import TemplateError, TemplateMismatchError
+from .extract import extract_values
+from .fill import FillContext, fill_document
+from .model import build_model, model_name, validate_values
+from .scan import Field, scan
+
+__all__ = ["Template"]
+
+Source = str | os.PathLike[str] | bytes | BinaryIO
+
+
+class Template:
+    """A template: its fields (named controls), their model, filling and reading back.
+
+    >>> tpl = Template.open("template/lokale_aanpak.docx")   # doctest: +SKIP
+    >>> doc = tpl.fill({"lokale_ambitie": "Meer jongerenwerk."})   # doctest: +SKIP
+    >>> doc.save("out/plan.docx")   # doctest: +SKIP
+    """
+
+    def __init__(self, document: Document, fields: list[Field]) -> None:
+        if not fields:
+            raise TemplateError(document.name, "has no content controls to fill")
+        self.document = document
+        self.fields = fields
+        self._by_key = {f.key: f for f in fields}
+        self._context = FillContext.of(document)
+
+    @classmethod
+    def open(cls, source: Source, *, name: str | None = None) -> Template:
+        """Open a .docx or .dotx template. It is read once and never written to."""
+        document = Document.open(source, name=name)
+        return cls(document, scan(document))
+
+    @property
+    def name(self) -> str:
+        return self.document.name
+
+    def __repr__(self) -> str:
+        return f"<Template {self.name!r} with {len(self.fields)} fields>"
+
+    def field(self, key: str) -> Field:
+        try:
+            return self._by_key[key]
+        except KeyError:
+            raise KeyError(f"{self.name} has no field '{key}'") from None
+
+    @property
+    def keys(self) -> list[str]:
+        return [f.key for f in self.fields]
+
+    # -- model -------------------------------------------------------------------------------
+
+    @cached_property
+    def _model(self) -> type[BaseModel]:
+        return build_model(self.fields, model_name(self.name))
+
+    def model(self) -> type[BaseModel]:
+        """The pydantic model of this template: one optional attribute per field."""
+        return self._model
+
+    def validate(
+        self, values: Mapping[str, Any] | BaseModel, *, where: str | None = None
+    ) -> dict[str, object]:
+        """Validate values through the model; return the ones to write (not ``None``), with
+        repeating-section items as plain dicts."""
+        instance = validate_values(self._model, self.fields, values, where=where)
+        result: dict[str, object] = {}
+        for item in self.fields:
+            value = getattr(instance, item.key)
+            if value is None:
+                continue
+            if isinstance(value, list):
+                value = [v.model_dump() if isinstance(v, BaseModel) else v for v in value]
+            result[item.key] = value
+        return result
+
+    # -- filling and reading -------------------------------------------------------------------
+
+    def fill(
+        self,
+        values: Mapping[str, Any] | BaseModel,
+        *,
+        title: str | None = None,
+        subject: str | None = None,
+        force: bool = False,
+    ) -> Document:
+        """A new document with ``values`` written into the controls (``None``: leave as is).
+
+        ``title``/``subject`` set the document's core properties. ``force`` fills controls that
+        are locked against editing.
+        """
+        validated = self.validate(values)
+        return self.fill_validated(validated, title=title, subject=subject, force=force)
+
+    def fill_validated(
+        self,
+        values: Mapping[str, object],
+        *,
+        title: str | None = None,
+        subject: str | None = None,
+        force: bool = False,
+    ) -> Document:
+        """Fill with values that already went through :meth:`validate`."""
+        context = self._context
+        if force != context.force:
+            context = FillContext(
+                context.placeholder_styles,
+                context.placeholder_style,
+                context.placeholder_texts,
+                context.used_ids,
+                force=force,
+            )
+        properties = {"title": title, "subject": subject}
+        return fill_document(self.document, self.fields, values, context, properties=properties)
+
+    def extract(self, source: Source | Document) -> dict[str, object]:
+        """Read a filled document back: ``{key: value}`` with ``None`` where unfilled.
+
+        The document's controls are found and named the same way as the template's; a document
+        that lacks fields of this template raises :class:`TemplateMismatchError`.
+        """
+        document = source if isinstance(source, Document) else Document.open(source)
+        found = {f.key: f for f in scan(document)}
+        missing = [f.key for f in self.fields if f.key not in found]
+        if missing:
+            if len(missing) == len(self.fields):
+                raise TemplateMismatchError(
+                    f"{document.name} was not made from {self.name}: none of its "
+                    f"{len(self.fields)} fields is in it"
+                )
+            shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
+            raise TemplateMismatchError(
+                f"{document.name} lacks {len(missing)} field(s) of {self.name}: {shown}"
+            )
+        wrong = [k for k in self._by_key if found[k].kind != self._by_key[k].kind]
+        if wrong:
+            raise TemplateMismatchError(
+                f"{document.name}: field(s) {', '.join(wrong)} are of another kind than in "
+                f"{self.name}"
+            )
+        return extract_values(document, [found[f.key] for f in self.fields])
