@@ -1,19 +1,18 @@
 """The XML layer: namespaces, the hardened parser, serialisation and precompiled XPath.
 
-This is the only module that imports lxml. Elements are parsed with python-docx's element class
-lookup, so runs are python-docx ``CT_R`` objects whose ``text`` setter writes ``w:t``, ``w:tab``
-and ``w:br`` the way Word does. The parser never resolves entities, never touches the network and
-refuses documents that declare a DOCTYPE (XXE, billion laughs).
+This is the only module that imports lxml. Relationship types come from python-docx's OPC
+constants. The parser never resolves entities, never touches the network and refuses documents
+that declare a DOCTYPE (XXE, billion laughs). Text is written into runs the way Word writes typed
+text: ``w:t`` (with ``xml:space="preserve"`` where spaces would otherwise be lost), ``w:tab`` for a
+tab and ``w:br`` for a line break.
 """
 
 from __future__ import annotations
 
-import copy
+import re
 from typing import Any, cast
 
-import docx.oxml  # noqa: F401  (registers python-docx's custom element classes)
-from docx.oxml.parser import element_class_lookup
-from docx.oxml.text.run import CT_R
+from docx.opc.constants import RELATIONSHIP_TYPE as _RT
 from lxml import etree
 
 Element = etree._Element
@@ -38,18 +37,18 @@ NS: dict[str, str] = {
 }
 
 RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-RT_OFFICE_DOCUMENT = RT + "officeDocument"
-RT_STYLES = RT + "styles"
-RT_GLOSSARY = RT + "glossaryDocument"
-RT_CUSTOM_XML = RT + "customXml"
-RT_CUSTOM_XML_PROPS = RT + "customXmlProps"
-RT_IMAGE = RT + "image"
-RT_CORE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+RT_OFFICE_DOCUMENT = _RT.OFFICE_DOCUMENT
+RT_STYLES = _RT.STYLES
+RT_GLOSSARY = _RT.GLOSSARY_DOCUMENT
+RT_CUSTOM_XML = _RT.CUSTOM_XML
+RT_CUSTOM_XML_PROPS = _RT.CUSTOM_XML_PROPS
+RT_IMAGE = _RT.IMAGE
+RT_CORE = _RT.CORE_PROPERTIES
 STORY_RELATIONSHIPS = {
-    RT + "header": "header",
-    RT + "footer": "footer",
-    RT + "footnotes": "footnotes",
-    RT + "endnotes": "endnotes",
+    _RT.HEADER: "header",
+    _RT.FOOTER: "footer",
+    _RT.FOOTNOTES: "footnotes",
+    _RT.ENDNOTES: "endnotes",
 }
 
 # Strict Open XML (ISO/IEC 29500 Strict) namespaces and relationship types, mapped to their
@@ -124,7 +123,6 @@ def _make_parser() -> etree.XMLParser:
         huge_tree=False,
         remove_blank_text=False,
     )
-    parser.set_element_class_lookup(element_class_lookup)
     return parser
 
 
@@ -157,11 +155,13 @@ def canonical(root: Element) -> bytes:
 
 
 def deepcopy(element: Element) -> Element:
-    return copy.deepcopy(element)
+    """A deep copy of an element (lxml copies whole subtrees; no memo is needed)."""
+    copied: Element = element.__deepcopy__(None)  # type: ignore[attr-defined]
+    return copied
 
 
 def make(tag: str, attrib: dict[str, str] | None = None) -> Element:
-    """A new element with python-docx's element class (e.g. ``CT_R`` for ``w:r``)."""
+    """A new element; ``tag`` and attribute names may be prefixed (``w:r``, ``w:val``)."""
     element = _PARSER.makeelement(qn(tag) if ":" in tag and not tag.startswith("{") else tag)
     for name, value in (attrib or {}).items():
         element.set(qn(name) if ":" in name else name, value)
@@ -169,6 +169,9 @@ def make(tag: str, attrib: dict[str, str] | None = None) -> Element:
 
 
 def sub(parent: Element, tag: str, attrib: dict[str, str] | None = None) -> Element:
+    """Append a new child; ``tag`` may be prefixed (``w:p``) or a Clark name (``W_P``)."""
+    if attrib is None and tag[0] == "{":
+        return etree.SubElement(parent, tag)
     child = make(tag, attrib)
     parent.append(child)
     return child
@@ -200,12 +203,26 @@ def is_element(node: Any) -> bool:
     return isinstance(node, etree._Element) and isinstance(node.tag, str)
 
 
-def set_run_text(run: Element, text: str) -> None:
-    """Write text into a ``w:r`` with python-docx's ``CT_R.text`` setter: ``w:t`` (with
-    ``xml:space="preserve"`` where needed), ``\t`` as ``w:tab`` and ``\n`` as ``w:br``."""
-    if not isinstance(run, CT_R):
-        raise TypeError(f"not a python-docx run element: {run.tag}")
-    run.text = text
+_RUN_PIECES = re.compile(r"(\t|\n)")
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_W_TAB = qn("w:tab")
+_W_BR = qn("w:br")
+
+
+def append_text(run: Element, text: str) -> None:
+    """Append ``text`` to a ``w:r`` as Word writes typed text: ``w:t`` pieces, ``\t`` as
+    ``w:tab``, ``\n`` as ``w:br``. Spaces at either end of a piece, or several in a row, are
+    kept with ``xml:space="preserve"``."""
+    for piece in _RUN_PIECES.split(text):
+        if piece == "\t":
+            etree.SubElement(run, _W_TAB)
+        elif piece == "\n":
+            etree.SubElement(run, _W_BR)
+        elif piece:
+            element = etree.SubElement(run, W_T)
+            element.text = piece
+            if piece[0].isspace() or piece[-1].isspace() or "  " in piece:
+                element.set(_XML_SPACE, "preserve")
 
 
 def wval(element: Element | None, default: str | None = None) -> str | None:

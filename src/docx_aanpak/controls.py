@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from . import _ooxml as ox
@@ -22,6 +22,7 @@ __all__ = [
     "ContentControl",
     "Kind",
     "Level",
+    "TextFormat",
     "block_paragraphs",
     "paragraph_text",
     "run_text_into",
@@ -42,6 +43,7 @@ T_RFONTS = f"{{{W}}}rFonts"
 T_TCPR = f"{{{W}}}tcPr"
 T_SHOWING = f"{{{W}}}showingPlcHdr"
 T_BODY = f"{{{W}}}body"
+T_ALTERNATE = f"{{{MC}}}AlternateContent"
 
 # Run-level containers: an sdt inside one of these sits inside a paragraph.
 _INLINE_PARENTS = {
@@ -132,6 +134,17 @@ class Choice:
 
     value: str
     display: str
+
+
+@dataclass(frozen=True)
+class TextFormat:
+    """The formatting typed text takes in one control: its level and kind, the run properties
+    (placeholder style removed) and the first paragraph's properties."""
+
+    level: Level
+    kind: Kind
+    rpr: ox.Element | None
+    ppr: ox.Element | None
 
 
 @dataclass(frozen=True)
@@ -247,12 +260,12 @@ def _strip_paragraph_mark_style(ppr: ox.Element | None, placeholder_styles: froz
         ppr.remove(mark)
 
 
-def _new_run(rpr: ox.Element | None, text: str) -> ox.Element:
-    run = ox.make("w:r")
+def _append_run(parent: ox.Element, rpr: ox.Element | None, text: str) -> ox.Element:
+    run = ox.sub(parent, ox.W_R)
     if rpr is not None:
         run.append(ox.deepcopy(rpr))
     if text:
-        ox.set_run_text(run, text)
+        ox.append_text(run, text)
     return run
 
 
@@ -297,8 +310,12 @@ class ContentControl:
     def kind(self) -> Kind:
         pr = self.element.find(T_SDT_PR)
         if pr is not None:
-            for child in pr.iter():
-                kind = _KIND_BY_TAG.get(child.tag) if isinstance(child.tag, str) else None
+            for child in pr:
+                kind = _KIND_BY_TAG.get(child.tag)
+                if kind is None and child.tag == T_ALTERNATE:
+                    kind = next(
+                        (_KIND_BY_TAG[e.tag] for e in child.iter() if e.tag in _KIND_BY_TAG), None
+                    )
                 if kind is not None:
                     return kind
         return Kind.RICH_TEXT
@@ -577,11 +594,13 @@ class ContentControl:
         elif not showing and current is not None:
             pr.remove(current)
 
-    def _run_properties(self, placeholder_styles: frozenset[str]) -> ox.Element | None:
+    def _run_properties(
+        self, placeholder_styles: frozenset[str], level: Level
+    ) -> ox.Element | None:
         """Formatting for typed text: the first run's, without the placeholder style, else the
         control's own ``sdtPr/w:rPr``."""
         content = self.content
-        if content is not None and self.level in (Level.CELL, Level.ROW):
+        if content is not None and level in (Level.CELL, Level.ROW):
             content = self._target_cell()
         if content is not None:
             for run in content.iter(ox.W_R):
@@ -591,73 +610,48 @@ class ContentControl:
         pr = self.element.find(T_SDT_PR)
         return _clean_rpr(None if pr is None else pr.find(T_RPR), placeholder_styles)
 
-    def _write_inline(self, text: str, rpr: ox.Element | None) -> None:
-        content = self._ensure_content()
-        for child in list(content):
-            content.remove(child)
-        content.text = None
-        content.append(_new_run(rpr, text))
-
-    def _write_paragraphs(
-        self,
-        container: ox.Element,
-        text: str,
-        rpr: ox.Element | None,
-        placeholder_styles: frozenset[str],
-        *,
-        keep: Iterable[str] = (),
-    ) -> None:
-        """Replace the block content of ``container`` by one paragraph per line."""
-        first = container.find(ox.W_P)
-        if first is None:
-            first = next(container.iter(ox.W_P), None)
-        ppr = None
-        if first is not None and first.find(T_PPR) is not None:
-            ppr = ox.deepcopy(first.find(T_PPR))  # type: ignore[arg-type]
-            _strip_paragraph_mark_style(ppr, placeholder_styles)
-        kept = set(keep)
-        for child in list(container):
-            if child.tag not in kept:
-                container.remove(child)
-        for line in text.split("\n"):
-            paragraph = ox.sub(container, "w:p")
-            if ppr is not None:
-                paragraph.append(ox.deepcopy(ppr))
-            if line:
-                paragraph.append(_new_run(rpr, line))
-
-    def _write_text(
-        self, text: str, rpr: ox.Element | None, placeholder_styles: frozenset[str]
-    ) -> None:
+    def text_format(self, placeholder_styles: frozenset[str]) -> TextFormat:
+        """How typed text looks in this control: the formatting of what it replaces."""
         level = self.level
-        kind = self.kind
+        area = self._target_cell() if level in (Level.CELL, Level.ROW) else self.content
+        ppr = None
+        if level != Level.RUN and area is not None:
+            first = next(area.iter(ox.W_P), None)
+            found = None if first is None else first.find(T_PPR)
+            if found is not None:
+                ppr = ox.deepcopy(found)
+                _strip_paragraph_mark_style(ppr, placeholder_styles)
+        return TextFormat(level, self.kind, self._run_properties(placeholder_styles, level), ppr)
+
+    def _write_text(self, text: str, fmt: TextFormat) -> None:
+        """Replace the content by ``text`` in the given format.
+
+        Rich text at block level gets one paragraph per line; everywhere else (run level, and
+        the one paragraph of block-level plain text, list and date controls) a line break is a
+        ``w:br``. Cell- and row-level controls write into their (last) cell.
+        """
         content = self._ensure_content()
-        if level == Level.RUN:
-            self._write_inline(text, rpr)
-        elif level in (Level.CELL, Level.ROW):
+        if fmt.level == Level.RUN:
+            del content[:]
+            content.text = None
+            _append_run(content, fmt.rpr, text)
+            return
+        keep: tuple[str, ...] = ()
+        if fmt.level in (Level.CELL, Level.ROW):
             cell = self._target_cell()
             if cell is None:
                 raise ValueError("the control holds no table cell to write into")
-            self._write_paragraphs(cell, text, rpr, placeholder_styles, keep=(T_TCPR,))
-        elif kind == Kind.RICH_TEXT:
-            self._write_paragraphs(content, text, rpr, placeholder_styles)
-        else:
-            # Block-level plain text, list and date controls hold one paragraph; line breaks
-            # (only where allowed) become w:br inside it.
-            first = content.find(ox.W_P)
-            if first is None:
-                self._write_paragraphs(content, "", rpr, placeholder_styles)
-                first = content.find(ox.W_P)
-                assert first is not None
-            for child in list(content):
-                if child is not first:
-                    content.remove(child)
-            ppr = first.find(T_PPR)
-            _strip_paragraph_mark_style(ppr, placeholder_styles)
-            for child in list(first):
-                if child is not ppr:
-                    first.remove(child)
-            first.append(_new_run(rpr, text))
+            content, keep = cell, (T_TCPR,)
+        for child in list(content):
+            if child.tag not in keep:
+                content.remove(child)
+        lines = text.split("\n") if fmt.kind == Kind.RICH_TEXT or keep else [text]
+        for line in lines:
+            paragraph = ox.sub(content, ox.W_P)
+            if fmt.ppr is not None:
+                paragraph.append(ox.deepcopy(fmt.ppr))
+            if line:
+                _append_run(paragraph, fmt.rpr, line)
 
     def reset(
         self,
@@ -667,43 +661,48 @@ class ContentControl:
     ) -> None:
         """Clear the control the way Word does when its text is deleted: show the placeholder
         again (or leave it empty when it has none)."""
-        rpr = self._run_properties(placeholder_styles)
+        fmt = self.text_format(placeholder_styles)
         if not placeholder_text:
-            self._write_text("", rpr, placeholder_styles)
+            self._write_text("", fmt)
             self._set_showing_placeholder(False)
             return
         if placeholder_style:
-            rpr = rpr if rpr is not None else ox.make("w:rPr")
+            rpr = fmt.rpr if fmt.rpr is not None else ox.make("w:rPr")
             rpr.insert(0, ox.make("w:rStyle", {"w:val": placeholder_style}))
-        self._write_text(placeholder_text, rpr, placeholder_styles)
+            fmt = replace(fmt, rpr=rpr)
+        self._write_text(placeholder_text, fmt)
         self._set_showing_placeholder(True)
 
-    def set_value(self, value: object, placeholder_styles: frozenset[str]) -> None:
+    def set_value(
+        self,
+        value: object,
+        placeholder_styles: frozenset[str],
+        fmt: TextFormat | None = None,
+    ) -> None:
         """Write a validated value, as if typed in Word. ``None`` must be handled by the caller
-        (it means: leave the control as it is)."""
-        kind = self.kind
+        (it means: leave the control as it is). ``fmt`` may be a :meth:`text_format` worked out
+        earlier on an identical control (the template's), to save the work."""
+        kind = fmt.kind if fmt is not None else self.kind
         if kind == Kind.CHECKBOX:
             self._set_checkbox(bool(value))
             return
+        fmt = fmt or self.text_format(placeholder_styles)
         if kind == Kind.DATE:
             if not isinstance(value, dt.date):
                 raise TypeError(f"a date control needs a date, not {type(value).__name__}")
             date = self._pr("w:date")
             assert date is not None
             date.set(f"{{{W}}}fullDate", value.strftime("%Y-%m-%dT00:00:00Z"))
-            text = format_date(value, self.date_format, self.date_lid)
-            self._write_text(text, self._run_properties(placeholder_styles), placeholder_styles)
+            self._write_text(format_date(value, self.date_format, self.date_lid), fmt)
         elif kind in (Kind.DROPDOWN, Kind.COMBO_BOX):
             text = str(value)
             display = next((c.display for c in self.choices if c.value == text), text)
             element = self._list()
             if element is not None:
                 element.set(f"{{{W}}}lastValue", text)
-            self._write_text(display, self._run_properties(placeholder_styles), placeholder_styles)
+            self._write_text(display, fmt)
         elif kind in (Kind.RICH_TEXT, Kind.PLAIN_TEXT):
-            self._write_text(
-                str(value), self._run_properties(placeholder_styles), placeholder_styles
-            )
+            self._write_text(str(value), fmt)
         else:
             raise TypeError(f"a {kind.value} control cannot take a value")
         self._set_showing_placeholder(False)
@@ -722,9 +721,8 @@ class ContentControl:
         runs = list(content.iter(ox.W_R))
         run = runs[0] if runs else None
         if run is None:
-            run = _new_run(None, "")
             target = content.find(ox.W_P) if self.level != Level.RUN else None
-            (target if target is not None else content).append(run)
+            run = _append_run(target if target is not None else content, None, "")
         for extra in runs[1:]:
             parent = extra.getparent()
             if parent is not None:
@@ -744,7 +742,10 @@ class ContentControl:
         for attr in ("ascii", "eastAsia", "hAnsi"):
             fonts.set(f"{{{W}}}{attr}", font)
         fonts.set(f"{{{W}}}hint", "eastAsia")
-        ox.set_run_text(run, glyph)
+        for child in list(run):
+            if child.tag != T_RPR:
+                run.remove(child)
+        ox.append_text(run, glyph)
         self._set_showing_placeholder(False)
 
     # -- repeating sections --------------------------------------------------------------------

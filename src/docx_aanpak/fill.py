@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import _ooxml as ox
-from .controls import Binding, ContentControl, Kind
+from .controls import Binding, ContentControl, Kind, TextFormat
 from .document import Document
 from .errors import FillError
 from .scan import Field
 
 __all__ = ["FillContext", "fill_document", "read_binding", "stored_text"]
+
+TEXT_KINDS = frozenset({Kind.RICH_TEXT, Kind.PLAIN_TEXT, Kind.DROPDOWN, Kind.COMBO_BOX, Kind.DATE})
 
 
 @dataclass
@@ -28,22 +30,35 @@ class FillContext:
     placeholder_style: str | None
     placeholder_texts: dict[str, str]
     used_ids: frozenset[int]
+    formats: dict[tuple[str, int], TextFormat] = field(default_factory=dict)
     force: bool = False
-    _next: int = field(default=0, init=False)
 
     @classmethod
-    def of(cls, master: Document) -> FillContext:
+    def of(cls, master: Document, fields: Sequence[Field]) -> FillContext:
         ids = set()
-        for _, root in master.iter_story_trees():
-            for sdt in root.iter(ox.W_SDT):
+        sdts: dict[str, list[ox.Element]] = {}
+        for story, root in master.iter_story_trees():
+            sdts[story.name] = list(root.iter(ox.W_SDT))
+            for sdt in sdts[story.name]:
                 value = ContentControl(sdt).id
                 if value is not None:
                     ids.add(value)
+        styles = master.styles.placeholder_styles()
+        # How typed text looks in each control, worked out once: every fill reuses it.
+        formats = {
+            (location.part, location.index): ContentControl(
+                sdts[location.part][location.index]
+            ).text_format(styles)
+            for item in fields
+            if item.kind in TEXT_KINDS
+            for location in item.locations
+        }
         return cls(
-            placeholder_styles=master.styles.placeholder_styles(),
+            placeholder_styles=styles,
             placeholder_style=master.styles.placeholder_style(),
             placeholder_texts=master.placeholder_texts(),
             used_ids=frozenset(ids),
+            formats=formats,
         )
 
     def ids(self) -> Iterator[int]:
@@ -134,13 +149,14 @@ def _fill_control(
     ctx: FillContext,
     document: Document,
     ids: Iterator[int],
+    fmt: TextFormat | None = None,
 ) -> None:
     if control.content_locked and not ctx.force:
         raise FillError(
             f"{_context(item)} is locked against editing ({control.lock}); "
             "fill with force=True (--force) to fill it anyway"
         )
-    kind = control.kind
+    kind = fmt.kind if fmt is not None else control.kind
     if kind == Kind.REPEATING_SECTION:
         assert isinstance(value, list)
         items = control.resize_items(len(value), lambda: next(ids))
@@ -158,8 +174,8 @@ def _fill_control(
         text = ctx.placeholder_texts.get(control.placeholder_docpart or "")
         control.reset(text, ctx.placeholder_styles, ctx.placeholder_style)
     else:
-        control.set_value(value, ctx.placeholder_styles)
-    binding = control.binding
+        control.set_value(value, ctx.placeholder_styles, fmt)
+    binding = control.binding if item.bound else None
     if binding is not None:
         _write_binding(
             document, control, binding, stored_text(kind, value, control), _context(item)
@@ -191,9 +207,12 @@ def fill_document(
     for part, entries in wanted.items():
         sdts = list(trees[part].iter(ox.W_SDT))
         # Resolve every target before writing: filling a repeating section adds w:sdt elements.
-        targets = [(ContentControl(sdts[index]), item, value) for index, item, value in entries]
-        for control, item, value in targets:
-            _fill_control(control, item, value, ctx, document, ids)
+        targets = [
+            (ContentControl(sdts[index]), item, value, ctx.formats.get((part, index)))
+            for index, item, value in entries
+        ]
+        for control, item, value, fmt in targets:
+            _fill_control(control, item, value, ctx, document, ids, fmt)
     if properties:
         document.set_core_properties(**properties)
     return document

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from functools import cached_property
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from pydantic import BaseModel
 
@@ -15,6 +16,9 @@ from .extract import extract_values
 from .fill import FillContext, fill_document
 from .model import build_model, model_name, validate_values
 from .scan import Field, scan
+
+if TYPE_CHECKING:
+    from .batch import BatchReport
 
 __all__ = ["Template"]
 
@@ -35,7 +39,7 @@ class Template:
         self.document = document
         self.fields = fields
         self._by_key = {f.key: f for f in fields}
-        self._context = FillContext.of(document)
+        self._context = FillContext.of(document, fields)
 
     @classmethod
     def open(cls, source: Source, *, name: str | None = None) -> Template:
@@ -115,15 +119,21 @@ class Template:
         """Fill with values that already went through :meth:`validate`."""
         context = self._context
         if force != context.force:
-            context = FillContext(
-                context.placeholder_styles,
-                context.placeholder_style,
-                context.placeholder_texts,
-                context.used_ids,
-                force=force,
-            )
+            context = replace(context, force=force)
         properties = {"title": title, "subject": subject}
         return fill_document(self.document, self.fields, values, context, properties=properties)
+
+    def fill_many(
+        self,
+        records: Iterable[Any],
+        out_dir: str | os.PathLike[str],
+        **options: Any,
+    ) -> BatchReport:
+        """Fill one document per record into ``out_dir``; see :func:`docx_aanpak.batch.fill_many`
+        for the records and options. Returns the report of every record's outcome."""
+        from .batch import fill_many
+
+        return fill_many(self, records, out_dir, **options)
 
     def extract(self, source: Source | Document) -> dict[str, object]:
         """Read a filled document back: ``{key: value}`` with ``None`` where unfilled.

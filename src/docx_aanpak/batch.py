@@ -1,0 +1,365 @@
+"""Many documents from one template: one plan per record, in parallel, each written atomically.
+
+The template is parsed once (once per worker process). Records stream through: only a bounded
+number is in flight, so memory does not grow with the number of plans. A record that fails is
+reported with its cell references and does not stop the others.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import multiprocessing
+import os
+import re
+import sys
+import threading
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from .document import atomic_write
+from .errors import DocxAanpakError, OutputExistsError
+from .records import PlanRecord, RecordError
+from .template import Template
+
+__all__ = ["BatchReport", "Outcome", "Status", "fill_many", "safe_filename"]
+
+_FORBIDDEN = re.compile(r'[<>:"|?*\x00-\x1f\x7f]')
+_RESERVED = {
+    "CON", "PRN", "AUX", "NUL", "CLOCK$", "CONIN$", "CONOUT$",
+    *(f"COM{i}" for i in "123456789¹²³"),
+    *(f"LPT{i}" for i in "123456789¹²³"),
+}  # fmt: skip
+MAX_STEM_BYTES = 150
+
+
+def safe_filename(name: str, suffix: str = ".docx") -> str:
+    """A file name that is safe and readable on Windows, macOS and Linux.
+
+    Letters (with diacritics), apostrophes, parentheses, commas and spaces stay:
+    ``'s-Gravenhage.docx``, ``Beek (L.).docx``, ``Súdwest-Fryslân.docx``. Path separators become
+    ``-``; characters Windows forbids are dropped; leading dots and trailing dots or spaces go, so
+    ``../x`` cannot leave the folder; reserved device names (``CON``, ``NUL``, ``COM1`` …) get
+    a ``_`` so they do not misbehave.
+    """
+    text = unicodedata.normalize("NFC", name)
+    text = text.replace("/", "-").replace("\\", "-")
+    text = _FORBIDDEN.sub("", text)
+    text = " ".join(text.split())
+    text = text.lstrip(". -").rstrip(". ")
+    encoded = text.encode("utf-8")
+    if len(encoded) > MAX_STEM_BYTES:
+        text = encoded[:MAX_STEM_BYTES].decode("utf-8", errors="ignore").rstrip(". ")
+    if not text:
+        text = "plan"
+    if text.split(".")[0].strip().upper() in _RESERVED:
+        text += "_"
+    return text + suffix
+
+
+class Status(StrEnum):
+    WRITTEN = "written"
+    UNCHANGED = "unchanged"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
+DUTCH_STATUS = {
+    Status.WRITTEN: "geschreven",
+    Status.UNCHANGED: "ongewijzigd",
+    Status.SKIPPED: "overgeslagen",
+    Status.FAILED: "mislukt",
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one record."""
+
+    name: str
+    status: Status
+    where: str
+    path: Path | None = None
+    message: str = ""
+
+
+@dataclass
+class BatchReport:
+    """Every record's outcome, in input order."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def count(self, status: Status) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def written(self) -> int:
+        return self.count(Status.WRITTEN)
+
+    @property
+    def unchanged(self) -> int:
+        return self.count(Status.UNCHANGED)
+
+    @property
+    def skipped(self) -> int:
+        return self.count(Status.SKIPPED)
+
+    @property
+    def failed(self) -> int:
+        return self.count(Status.FAILED)
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0
+
+    def summary(self) -> str:
+        parts = [f"{self.written} written"]
+        if self.unchanged:
+            parts.append(f"{self.unchanged} unchanged")
+        parts += [f"{self.skipped} skipped", f"{self.failed} failed"]
+        return ", ".join(parts)
+
+    def rows(self) -> list[list[str]]:
+        header = ["Gemeente", "Resultaat", "Bestand", "Herkomst", "Melding"]
+        body = [
+            [o.name, DUTCH_STATUS[o.status], str(o.path or ""), o.where, o.message]
+            for o in self.outcomes
+        ]
+        return [header, *body]
+
+    def save(self, path: str | os.PathLike[str], *, overwrite: bool = True) -> None:
+        """Write the report as .xlsx (sheet "Resultaat") or .csv, by the file's suffix."""
+        target = Path(path)
+        if target.suffix.lower() == ".csv":
+            buffer = io.StringIO()
+            csv.writer(buffer, delimiter=";").writerows(self.rows())
+            atomic_write(target, buffer.getvalue().encode("utf-8-sig"), overwrite=overwrite)
+            return
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+
+        book = Workbook()
+        sheet = book.active
+        assert sheet is not None
+        sheet.title = "Resultaat"
+        for row in self.rows():
+            sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                cell.data_type = "s"  # a name or message starting with "=" stays text
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for column, width in zip("ABCDE", (30, 14, 50, 30, 80), strict=True):
+            sheet.column_dimensions[column].width = width
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = sheet.dimensions
+        buffer_bytes = io.BytesIO()
+        book.save(buffer_bytes)
+        atomic_write(target, buffer_bytes.getvalue(), overwrite=overwrite)
+
+
+# -- the work of one record -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Task:
+    index: int
+    name: str
+    where: str
+    values: Mapping[str, object]
+    target: Path
+
+
+@dataclass(frozen=True)
+class _Options:
+    overwrite: bool
+    only_changed: bool
+    force: bool
+    title_prefix: str | None
+
+
+def _document_properties(name: str, options: _Options) -> dict[str, str]:
+    subject = f"{options.title_prefix} – {name}" if options.title_prefix else name
+    return {"title": name, "subject": subject}
+
+
+def _run(template: Template, task: _Task, options: _Options) -> Outcome:
+    try:
+        exists = task.target.exists()
+        if exists and not options.overwrite:
+            return Outcome(
+                task.name,
+                Status.SKIPPED,
+                task.where,
+                task.target,
+                "the file exists; pass --overwrite to replace it",
+            )
+        properties = _document_properties(task.name, options)
+        document = template.fill_validated(task.values, force=options.force, **properties)
+        data = document.to_bytes()
+        if exists and options.only_changed and task.target.read_bytes() == data:
+            return Outcome(task.name, Status.UNCHANGED, task.where, task.target)
+        atomic_write(task.target, data, overwrite=options.overwrite)
+        return Outcome(task.name, Status.WRITTEN, task.where, task.target)
+    except OutputExistsError as e:
+        return Outcome(task.name, Status.SKIPPED, task.where, task.target, str(e))
+    except DocxAanpakError as e:
+        return Outcome(task.name, Status.FAILED, task.where, task.target, str(e))
+    except OSError as e:
+        return Outcome(
+            task.name,
+            Status.FAILED,
+            task.where,
+            task.target,
+            f"cannot write {task.target}: {e.strerror or e}",
+        )
+
+
+# Worker processes open the template once, from its bytes, in their initializer.
+_WORKER_TEMPLATE: Template | None = None
+
+
+def _init_worker(data: bytes, name: str) -> None:
+    global _WORKER_TEMPLATE
+    _WORKER_TEMPLATE = Template.open(data, name=name)
+
+
+def _run_in_worker(task: _Task, options: _Options) -> Outcome:
+    assert _WORKER_TEMPLATE is not None
+    return _run(_WORKER_TEMPLATE, task, options)
+
+
+# -- the batch --------------------------------------------------------------------------------
+
+
+def _tasks(
+    template: Template,
+    records: Iterable[PlanRecord | RecordError | Mapping[str, object]],
+    out_dir: Path,
+    failures: list[tuple[int, Outcome]],
+) -> Iterator[_Task]:
+    """Tasks for the records, in order; records that cannot be filled become failures."""
+    taken: dict[str, str] = {}
+    for index, record in enumerate(records):
+        if isinstance(record, RecordError):
+            name = record.name or "?"
+            failures.append(
+                (index, Outcome(name, Status.FAILED, record.where, message=str(record.error)))
+            )
+            continue
+        if isinstance(record, PlanRecord):
+            name, where, values = record.name, record.where, record.values
+        else:
+            data = dict(record)
+            name = str(data.pop("Gemeente", "") or "").strip()
+            where = f"record {index + 1}"
+            try:
+                values = template.validate(data, where=where)
+            except DocxAanpakError as e:
+                failures.append((index, Outcome(name or "?", Status.FAILED, where, message=str(e))))
+                continue
+            if not name:
+                failures.append(
+                    (
+                        index,
+                        Outcome(
+                            "?", Status.FAILED, where, message="the plan has no name (Gemeente)"
+                        ),
+                    )
+                )
+                continue
+        filename = safe_filename(name)
+        folded = filename.casefold()
+        if folded in taken:
+            failures.append((index, Outcome(
+                name, Status.FAILED, where,
+                message=f"its file name {filename} is already used by '{taken[folded]}'",
+            )))  # fmt: skip
+            continue
+        taken[folded] = name
+        yield _Task(index, name, where, values, out_dir / filename)
+
+
+def fill_many(
+    template: Template,
+    records: Iterable[PlanRecord | RecordError | Mapping[str, object]],
+    out_dir: str | os.PathLike[str],
+    *,
+    jobs: int | None = None,
+    overwrite: bool = False,
+    only_changed: bool = False,
+    force: bool = False,
+    title_prefix: str | None = None,
+    on_outcome: Callable[[Outcome], None] | None = None,
+) -> BatchReport:
+    """Fill one document per record into ``out_dir``; return every record's outcome.
+
+    Records are :class:`~docx_aanpak.records.PlanRecord` (from a workbook, CSV or JSON),
+    :class:`~docx_aanpak.records.RecordError` (reported as failed), or plain mappings with a
+    ``"Gemeente"`` name and field values. ``jobs`` worker processes write in parallel (default:
+    the number of CPUs; 1 runs in this process). Existing files are kept unless ``overwrite``;
+    with ``only_changed`` a file whose content would not change is not rewritten.
+    """
+    directory = Path(out_dir)
+    directory.mkdir(parents=True, exist_ok=True)
+    options = _Options(overwrite, only_changed, force, title_prefix)
+    workers = jobs or os.cpu_count() or 1
+    failures: list[tuple[int, Outcome]] = []
+    results: dict[int, Outcome] = {}
+
+    def done(index: int, outcome: Outcome) -> None:
+        results[index] = outcome
+        if on_outcome is not None:
+            on_outcome(outcome)
+
+    def flush_failures() -> None:
+        while failures:
+            index, outcome = failures.pop(0)
+            done(index, outcome)
+
+    tasks = _tasks(template, records, directory, failures)
+    if workers <= 1:
+        for task in tasks:
+            flush_failures()
+            done(task.index, _run(template, task, options))
+        flush_failures()
+    else:
+        context = multiprocessing.get_context(_start_method())
+        source = template.document.package.to_bytes()
+        window = workers * 8
+        with ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_init_worker, initargs=(source, template.name)
+        ) as pool:
+            pending: dict[Future[Outcome], int] = {}
+            for task in tasks:
+                flush_failures()
+                pending[pool.submit(_run_in_worker, task, options)] = task.index
+                if len(pending) >= window:
+                    _drain(pending, done, wait_all=False)
+            flush_failures()
+            _drain(pending, done, wait_all=True)
+    return BatchReport([results[i] for i in sorted(results)])
+
+
+def _start_method() -> str:
+    """Fork where it is safe (Linux, no other threads): workers start in milliseconds and share
+    the parsed template; spawn elsewhere."""
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
+
+
+def _drain(
+    pending: dict[Future[Outcome], int], done: Callable[[int, Outcome], None], *, wait_all: bool
+) -> None:
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    while pending:
+        finished, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+        for future in finished:
+            done(pending.pop(future), future.result())
+        if not wait_all:
+            return
