@@ -222,9 +222,9 @@ def _run(template: Template, task: _Task, options: _Options) -> Outcome:
 _WORKER_TEMPLATE: Template | None = None
 
 
-def _init_worker(data: bytes, name: str) -> None:
+def _init_worker(data: bytes, name: str, duplicate_tags: str) -> None:
     global _WORKER_TEMPLATE
-    _WORKER_TEMPLATE = Template.open(data, name=name)
+    _WORKER_TEMPLATE = Template.open(data, name=name, duplicate_tags=duplicate_tags)
 
 
 def _run_in_worker(task: _Task, options: _Options) -> Outcome:
@@ -330,8 +330,9 @@ def fill_many(
         context = multiprocessing.get_context(_start_method())
         source = template.document.package.to_bytes()
         window = workers * 8
+        initargs = (source, template.name, template.duplicate_tags)
         with ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_init_worker, initargs=(source, template.name)
+            workers, mp_context=context, initializer=_init_worker, initargs=initargs
         ) as pool:
             pending: dict[Future[Outcome], int] = {}
             for task in tasks:

@@ -382,15 +382,15 @@ class ContentControl:
             element = pr.find(ox.qn("w15:dataBinding"))
         if element is None:
             return None
-        ns = ox.namespace(element)
-        xpath = element.get(f"{{{ns}}}xpath") or element.get(f"{{{W}}}xpath")
+
+        # Word writes the attributes of w15:dataBinding in the w: namespace too.
+        def attribute(name: str) -> str:
+            return element.get(f"{{{W}}}{name}") or element.get(f"{{{W15}}}{name}") or ""
+
+        xpath = attribute("xpath")
         if not xpath:
             return None
-        return Binding(
-            xpath=xpath,
-            prefix_mappings=element.get(f"{{{ns}}}prefixMappings", ""),
-            store_item_id=element.get(f"{{{ns}}}storeItemID", ""),
-        )
+        return Binding(xpath, attribute("prefixMappings"), attribute("storeItemID"))
 
     @property
     def multiline(self) -> bool:
@@ -746,6 +746,24 @@ class ContentControl:
             if child.tag != T_RPR:
                 run.remove(child)
         ox.append_text(run, glyph)
+        self._set_showing_placeholder(False)
+
+    # -- pictures ---------------------------------------------------------------------------
+
+    def set_picture(self, rid: str, width: int | None, height: int | None) -> None:
+        """Point the picture's ``a:blip`` at relationship ``rid``. The frame keeps its width;
+        its height follows the new image's aspect ratio when the pixel size is known."""
+        content = self.content
+        blip = None if content is None else next(content.iter(f"{{{ox.NS['a']}}}blip"), None)
+        if content is None or blip is None:
+            raise ValueError("the picture control holds no picture frame to put the image in")
+        blip.set(f"{{{ox.NS['r']}}}embed", rid)
+        if width and height:
+            for tag in (f"{{{ox.NS['wp']}}}extent", f"{{{ox.NS['a']}}}ext"):
+                for extent in content.iter(tag):
+                    cx = extent.get("cx")
+                    if cx and cx.isdigit():
+                        extent.set("cy", str(round(int(cx) * height / width)))
         self._set_showing_placeholder(False)
 
     # -- repeating sections --------------------------------------------------------------------

@@ -8,6 +8,7 @@ as they were. Saving to a path is atomic: a temporary file in the same folder, t
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 import tempfile
 from collections.abc import Iterator
@@ -74,6 +75,7 @@ class Document:
         self.package = package
         self._trees: dict[str, ox.Element] = dict(trees or {})
         self._changed: set[str] = set(self._trees)
+        self._new_parts: dict[str, bytes] = {}
         self._styles: StyleSheet | None = None
 
     @classmethod
@@ -198,18 +200,22 @@ class Document:
     # -- saving ----------------------------------------------------------------------------
 
     def _changes(self) -> dict[str, bytes | None]:
+        if self.package.is_template:
+            self._retype_main_part()
         changes: dict[str, bytes | None] = {
             part: ox.serialize(self._trees[part]) for part in sorted(self._changed)
         }
-        if self.package.is_template:
-            changes.update(self._as_document_content_types())
+        changes.update(self._new_parts)
         return changes
 
-    def _as_document_content_types(self) -> dict[str, bytes | None]:
-        """A .dotx saves as a .docx: the main part's content type changes."""
+    def _content_types(self) -> tuple[str, ox.Element]:
         name = self.package.find("[Content_Types].xml")
-        assert name is not None
-        root = self.package.xml(name)
+        assert name is not None  # open_package refuses packages without it
+        return name, self.tree(name)
+
+    def _retype_main_part(self) -> None:
+        """A .dotx saves as a .docx: the main part's content type changes."""
+        name, root = self._content_types()
         main = "/" + self.package.main_part.lower()
         for override in root:
             if (
@@ -218,7 +224,49 @@ class Document:
                 and override.get("ContentType") == CT_TEMPLATE
             ):
                 override.set("ContentType", CT_DOCUMENT)
-        return {name: ox.serialize(root)}
+                self.mark_changed(name)
+
+    # -- adding images -----------------------------------------------------------------------
+
+    def add_image(self, source_part: str, data: bytes, extension: str, content_type: str) -> str:
+        """Add an image part related to ``source_part``; return the new relationship id."""
+        taken = {n.lower() for n in self.package.parts} | {n.lower() for n in self._new_parts}
+        number = 1
+        while f"word/media/image{number}.{extension}" in taken:
+            number += 1
+        name = f"word/media/image{number}.{extension}"
+        self._new_parts[name] = data
+
+        ct_name, types = self._content_types()
+        defaults = {
+            e.get("Extension", "").lower()
+            for e in types
+            if ox.is_element(e) and ox.local_name(e) == "Default"
+        }
+        if extension not in defaults:
+            default = ox.make(f"{{{ox.NS['ct']}}}Default")
+            default.set("Extension", extension)
+            default.set("ContentType", content_type)
+            types.insert(0, default)
+            self.mark_changed(ct_name)
+
+        rels_name = self.package.find(self.package.rels_name(source_part))
+        if rels_name is None:
+            rels_name = self.package.rels_name(source_part)
+            self._trees[rels_name] = ox.make(f"{{{ox.NS['pr']}}}Relationships")
+        rels = self.tree(rels_name)
+        ids = {e.get("Id") for e in rels if ox.is_element(e)}
+        number = 1
+        while f"rId{number}" in ids:
+            number += 1
+        rid = f"rId{number}"
+        relationship = ox.sub(rels, f"{{{ox.NS['pr']}}}Relationship")
+        relationship.set("Id", rid)
+        relationship.set("Type", ox.RT_IMAGE)
+        target = posixpath.relpath(name, posixpath.dirname(source_part) or ".")
+        relationship.set("Target", target)
+        self.mark_changed(rels_name)
+        return rid
 
     def to_bytes(self) -> bytes:
         return self.package.to_bytes(self._changes())

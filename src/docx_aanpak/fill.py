@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from . import _ooxml as ox
 from .controls import Binding, ContentControl, Kind, TextFormat
 from .document import Document
 from .errors import FillError
+from .images import MAX_IMAGE_BYTES, read_image
 from .scan import Field
 
 __all__ = ["FillContext", "fill_document", "read_binding", "stored_text"]
@@ -138,6 +140,29 @@ def _write_binding(
     document.mark_changed(part)
 
 
+def _fill_picture(
+    control: ContentControl, item: Field, value: object, document: Document, part: str
+) -> None:
+    path = Path(str(value))
+    try:
+        size = path.stat().st_size
+        if size > MAX_IMAGE_BYTES:
+            raise FillError(f"{_context(item)}: {path} is larger than {MAX_IMAGE_BYTES >> 20} MB")
+        data = path.read_bytes()
+    except OSError as e:
+        raise FillError(f"{_context(item)}: cannot read {path}: {e.strerror or e}") from e
+    image = read_image(data)
+    if image is None:
+        raise FillError(
+            f"{_context(item)}: {path} is not an image Word can show (PNG, JPEG, GIF, BMP, TIFF)"
+        )
+    rid = document.add_image(part, image.data, image.extension, image.content_type)
+    try:
+        control.set_picture(rid, image.width, image.height)
+    except ValueError as e:
+        raise FillError(f"{_context(item)}: {e}") from e
+
+
 def _context(item: Field) -> str:
     return f"field '{item.key}' ({item.label}) at {item.location}"
 
@@ -149,6 +174,7 @@ def _fill_control(
     ctx: FillContext,
     document: Document,
     ids: Iterator[int],
+    part: str,
     fmt: TextFormat | None = None,
 ) -> None:
     if control.content_locked and not ctx.force:
@@ -166,10 +192,11 @@ def _fill_control(
                 child_value = item_values.get(child.key)
                 if child_value is not None:
                     target = ContentControl(sdts[child.location.index])
-                    _fill_control(target, child, child_value, ctx, document, ids)
+                    _fill_control(target, child, child_value, ctx, document, ids, part)
         return
     if kind == Kind.PICTURE:
-        raise FillError(f"{_context(item)} is a picture; pictures are read-only for now")
+        _fill_picture(control, item, value, document, part)
+        return
     if isinstance(value, str) and value == "":
         text = ctx.placeholder_texts.get(control.placeholder_docpart or "")
         control.reset(text, ctx.placeholder_styles, ctx.placeholder_style)
@@ -212,7 +239,7 @@ def fill_document(
             for index, item, value in entries
         ]
         for control, item, value, fmt in targets:
-            _fill_control(control, item, value, ctx, document, ids, fmt)
+            _fill_control(control, item, value, ctx, document, ids, part, fmt)
     if properties:
         document.set_core_properties(**properties)
     return document

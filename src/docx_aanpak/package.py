@@ -410,7 +410,8 @@ def open_package(
         for info in infos:
             try:
                 with archive.open(info) as member:
-                    content = member.read(limits.max_part_bytes + 1)
+                    # Never inflate more than the header declares (+1 to notice a lie).
+                    content = member.read(min(info.file_size, limits.max_part_bytes) + 1)
             except zipfile.BadZipFile as e:
                 problem = (
                     "damaged or larger than its zip header declares"

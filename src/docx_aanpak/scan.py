@@ -11,8 +11,8 @@ section it sits in and the question before it. The rules (also in the README):
 * the **key** is the ``w:tag`` if set, else the ``w:alias``, else the context: the section alone
   when the section holds exactly one control, else the section and the first eight words of the
   label. Keys are lowercase ASCII identifiers (diacritics folded, punctuation stripped); a clash
-  gets ``_2``, ``_3`` … in document order, with a warning. Controls sharing one tag are one
-  field, filled in every place.
+  gets ``_2``, ``_3`` … in document order, with a warning. Two controls sharing one tag are an
+  error, unless asked to merge them into one field that is filled in every place.
 """
 
 from __future__ import annotations
@@ -381,7 +381,9 @@ def _make_field(found: _Found, key: str, children: tuple[Field, ...] = ()) -> Fi
     )
 
 
-def _build_fields(found: list[_Found], all_found: list[_Found], source: str) -> list[Field]:
+def _build_fields(
+    found: list[_Found], all_found: list[_Found], source: str, duplicate_tags: str
+) -> list[Field]:
     per_section = Counter(f.section for f in found)
     fields: list[Field] = []
     by_key: dict[str, int] = {}
@@ -391,16 +393,27 @@ def _build_fields(found: list[_Found], all_found: list[_Found], source: str) -> 
         base = _identifier(slugify(explicit) if explicit else _context_key(item, per_section))
         children: tuple[Field, ...] = ()
         if control.kind == Kind.REPEATING_SECTION:
-            children = _item_fields(item, all_found, source)
+            children = _item_fields(item, all_found, source, duplicate_tags)
         if base in by_key:
             existing = fields[by_key[base]]
             if control.tag and existing.tag == control.tag:
+                where = (
+                    f"{existing.location} ({existing.label!r}) and {item.part}, {item.where} "
+                    f"({item.label!r})"
+                )
+                if duplicate_tags != "merge":
+                    raise TemplateError(
+                        source,
+                        f"tag '{control.tag}' is used by two controls: {where}. Give each "
+                        "control its own tag in Word (Developer > Properties), or, if they are "
+                        "meant to hold the same answer, open the template with "
+                        "duplicate_tags='merge' (--duplicate-tags merge)",
+                    )
                 if existing.kind != control.kind or existing.choices != control.choices:
                     raise TemplateError(
                         source,
-                        f"tag '{control.tag}' is used by a {existing.kind.value} control at "
-                        f"{existing.location} and a {control.kind.value} control at "
-                        f"{item.part}, {item.where}; give them different tags",
+                        f"tag '{control.tag}' is used by a {existing.kind.value} and a "
+                        f"{control.kind.value} control: {where}; give them different tags",
                     )
                 location = Location(item.part, item.index, item.level, item.where)
                 fields[by_key[base]] = _with_location(existing, location)
@@ -427,7 +440,9 @@ def _with_location(existing: Field, location: Location) -> Field:
     return replace(existing, locations=(*existing.locations, location))
 
 
-def _item_fields(section: _Found, all_found: list[_Found], source: str) -> tuple[Field, ...]:
+def _item_fields(
+    section: _Found, all_found: list[_Found], source: str, duplicate_tags: str
+) -> tuple[Field, ...]:
     """Fields of a repeating section's first item, indexed relative to that item."""
     items = section.control.items()
     if not items:
@@ -455,16 +470,25 @@ def _item_fields(section: _Found, all_found: list[_Found], source: str) -> tuple
                     found.where,
                 )
             )
-    return tuple(_build_fields(inside, all_found, source))
+    return tuple(_build_fields(inside, all_found, source, duplicate_tags))
 
 
-def scan(document: Document) -> list[Field]:
+DUPLICATE_TAGS = ("error", "merge")
+
+
+def scan(document: Document, *, duplicate_tags: str = "error") -> list[Field]:
     """Every fillable control of a document, in document order (body, headers, footers,
-    footnotes, endnotes), named by its tag, alias or context."""
+    footnotes, endnotes), named by its tag, alias or context.
+
+    Two controls with the same ``w:tag`` are an error (:class:`TemplateError`), unless
+    ``duplicate_tags="merge"``: then they are one field, filled in every place.
+    """
+    if duplicate_tags not in DUPLICATE_TAGS:
+        raise ValueError(f"duplicate_tags must be one of {DUPLICATE_TAGS}")
     all_found: list[_Found] = []
     for story, root in document.iter_story_trees():
         walker = _Walker(story, root, document.styles)
         walker.run(root)
         all_found.extend(walker.found)
     found = [f for f in all_found if _is_field(f)]
-    return _build_fields(found, all_found, document.name)
+    return _build_fields(found, all_found, document.name, duplicate_tags)

@@ -33,19 +33,33 @@ class Template:
     >>> doc.save("out/plan.docx")   # doctest: +SKIP
     """
 
-    def __init__(self, document: Document, fields: list[Field]) -> None:
+    def __init__(
+        self, document: Document, fields: list[Field], *, duplicate_tags: str = "error"
+    ) -> None:
         if not fields:
-            raise TemplateError(document.name, "has no content controls to fill")
+            raise TemplateError(
+                document.name,
+                "has no content controls to fill; add them in Word (Developer > Controls) or "
+                "use the template they were in",
+            )
         self.document = document
+        self.duplicate_tags = duplicate_tags
         self.fields = fields
         self._by_key = {f.key: f for f in fields}
         self._context = FillContext.of(document, fields)
 
     @classmethod
-    def open(cls, source: Source, *, name: str | None = None) -> Template:
-        """Open a .docx or .dotx template. It is read once and never written to."""
+    def open(
+        cls, source: Source, *, name: str | None = None, duplicate_tags: str = "error"
+    ) -> Template:
+        """Open a .docx or .dotx template. It is read once and never written to.
+
+        ``duplicate_tags="merge"`` accepts controls that share a tag as one field filled in
+        every place; by default that is an error.
+        """
         document = Document.open(source, name=name)
-        return cls(document, scan(document))
+        fields = scan(document, duplicate_tags=duplicate_tags)
+        return cls(document, fields, duplicate_tags=duplicate_tags)
 
     @property
     def name(self) -> str:
@@ -142,7 +156,7 @@ class Template:
         that lacks fields of this template raises :class:`TemplateMismatchError`.
         """
         document = source if isinstance(source, Document) else Document.open(source)
-        found = {f.key: f for f in scan(document)}
+        found = {f.key: f for f in scan(document, duplicate_tags=self.duplicate_tags)}
         missing = [f.key for f in self.fields if f.key not in found]
         if missing:
             if len(missing) == len(self.fields):

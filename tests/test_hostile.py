@@ -1,0 +1,131 @@
+"""Broken and hostile input: a clear error of the library's own types, naming the file and what
+is wrong, in bounded time and memory, with no output left behind."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from corpus.hostile import HOSTILE, HostileCase
+from docx_aanpak import (
+    CorruptDocumentError,
+    DocxAanpakError,
+    EncryptedDocumentError,
+    NotAWordDocumentError,
+    Template,
+    TemplateError,
+    UnsafeDocumentError,
+)
+from judges import assert_valid
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# What each broken case must raise, and a phrase the message must hold so a user can act on it.
+EXPECTED: dict[str, tuple[type[DocxAanpakError], str]] = {
+    "empty_file": (NotAWordDocumentError, "empty"),
+    "not_a_zip": (NotAWordDocumentError, "not a Word document"),
+    "truncated_zip": (CorruptDocumentError, "damaged"),
+    "zip_bomb": (UnsafeDocumentError, "zip bomb"),
+    "zip_bomb_lying_size": (CorruptDocumentError, "larger than its zip header declares"),
+    "xxe_external_entity": (UnsafeDocumentError, "DOCTYPE"),
+    "billion_laughs": (UnsafeDocumentError, "DOCTYPE"),
+    "malformed_xml": (CorruptDocumentError, "not well-formed XML"),
+    "missing_document_xml": (CorruptDocumentError, "word/document.xml is missing"),
+    "broken_relationship": (CorruptDocumentError, "not in the package"),
+    "xlsx_as_template": (NotAWordDocumentError, "Excel workbook"),
+    "pptx_as_template": (NotAWordDocumentError, "PowerPoint presentation"),
+    "encrypted_docx": (EncryptedDocumentError, "password"),
+    "old_doc": (NotAWordDocumentError, "Word 97-2003"),
+    "no_controls": (TemplateError, "no content controls"),
+    "duplicate_tags": (TemplateError, "tag 'naam' is used by two controls"),
+}
+# Not broken: read by mapping Strict namespaces, and an XML encoding other than UTF-8.
+READABLE = {"strict_ooxml", "non_utf8_encoding"}
+BROKEN = [c for c in HOSTILE if c.name not in READABLE]
+
+
+def test_every_hostile_case_has_an_expectation() -> None:
+    assert {c.name for c in BROKEN} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("case", BROKEN, ids=[c.name for c in BROKEN])
+def test_hostile_input_gets_a_clear_error_in_bounded_time_and_memory(
+    case: HostileCase, tmp_path: Path
+) -> None:
+    path = tmp_path / case.filename
+    path.write_bytes(case.build())
+    error_type, phrase = EXPECTED[case.name]
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        with pytest.raises(error_type) as info:
+            Template.open(path)
+        elapsed = time.perf_counter() - started
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    message = str(info.value)
+    assert str(path) in message
+    assert phrase in message
+    assert elapsed < 10
+    assert peak < 64 * 1024 * 1024  # a 1 GiB bomb never inflates
+
+
+@pytest.mark.parametrize("case", BROKEN, ids=[c.name for c in BROKEN])
+def test_the_cli_reports_hostile_templates_and_writes_nothing(
+    case: HostileCase, tmp_path: Path
+) -> None:
+    template = tmp_path / case.filename
+    template.write_bytes(case.build())
+    values = tmp_path / "values.json"
+    values.write_text(json.dumps({}), encoding="utf-8")
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    proc = subprocess.run(
+        [sys.executable, "-m", "docx_aanpak", "fill", str(template), str(values),
+         "-o", str(out_dir / "plan.docx")],
+        capture_output=True, text=True, timeout=120, check=False, cwd=ROOT,
+    )  # fmt: skip
+    assert proc.returncode != 0
+    assert proc.stderr.startswith("Error: ")
+    assert case.filename in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert list(out_dir.iterdir()) == []
+
+
+def test_strict_open_xml_is_read_and_written_as_transitional(tmp_path: Path) -> None:
+    case = next(c for c in HOSTILE if c.name == "strict_ooxml")
+    tpl = Template.open(case.build(), name=case.filename)
+    assert [f.key for f in tpl.fields] == ["gemeente"]
+    assert tpl.extract(tpl.document) == {"gemeente": "Leiden"}
+    out = tmp_path / "strict_filled.docx"
+    tpl.fill({"gemeente": "Delft"}).save(out)
+    data = out.read_bytes()
+    assert b"purl.oclc.org/ooxml" not in data
+    assert tpl.extract(out) == {"gemeente": "Delft"}
+    assert_valid(out)
+
+
+def test_a_non_utf8_xml_part_is_read_and_written_as_utf8(tmp_path: Path) -> None:
+    case = next(c for c in HOSTILE if c.name == "non_utf8_encoding")
+    tpl = Template.open(case.build(), name=case.filename)
+    key = tpl.fields[0].key
+    out = tmp_path / "utf8.docx"
+    tpl.fill({key: "Coördinatie in één keer"}).save(out)
+    assert tpl.extract(out)[key] == "Coördinatie in één keer"
+    assert_valid(out)
+
+
+def test_a_document_of_another_template_is_refused_when_extracting(template_path: Path) -> None:
+    from corpus.cases import CASES
+    from docx_aanpak import TemplateMismatchError
+
+    other = next(c for c in CASES if c.name == "rich_text_block_body")
+    with pytest.raises(TemplateMismatchError, match="was not made from"):
+        Template.open(template_path).extract(other.build())
