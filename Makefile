@@ -39,6 +39,11 @@ check: lint typecheck test
 template: $(STAMP)
 	$(BIN)/python tools/build_template.py template/lokale_aanpak.docx
 
+# Regenerate the static model of the shipped template (tests/test_static_model.py checks it).
+static-model: $(STAMP)
+	$(BIN)/docx-aanpak model template/lokale_aanpak.docx --class-name LokaleAanpak \
+		-o src/docx_aanpak/lokale_aanpak.py
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_batch.py
 
