@@ -93,7 +93,7 @@ def _annotation(field: Field, model: str) -> Any:
     if kind == Kind.REPEATING_SECTION:
         item = build_model(field.children, f"{model}{model_name(field.key)}Item")
         return list[item]  # type: ignore[valid-type]
-    if kind in (Kind.PLAIN_TEXT, Kind.DROPDOWN) and not field.multiline:
+    if kind in (Kind.PLAIN_TEXT, Kind.DROPDOWN, Kind.COMBO_BOX) and not field.multiline:
         return SingleLineText
     return RichText
 
@@ -206,7 +206,7 @@ def _type_source(field: Field, name: str, extra_classes: list[str]) -> str:
         item = f"{name}{model_name(field.key)}Item"
         extra_classes.append(_class_source(field.children, item, extra_classes))
         return f"list[{item}]"
-    if kind in (Kind.PLAIN_TEXT, Kind.DROPDOWN) and not field.multiline:
+    if kind in (Kind.PLAIN_TEXT, Kind.DROPDOWN, Kind.COMBO_BOX) and not field.multiline:
         return "SingleLineText"
     return "RichText"
 
