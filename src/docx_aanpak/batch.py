@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from . import publish
 from .document import atomic_write
 from .errors import DocxAanpakError, OutputExistsError
 from .records import PlanRecord, RecordError
@@ -179,6 +180,9 @@ class _Options:
     only_changed: bool
     force: bool
     title_prefix: str | None
+    flatten: bool = False
+    keep_placeholders: bool = False
+    lock: str | None = None
 
 
 def _document_properties(name: str, options: _Options) -> dict[str, str]:
@@ -199,6 +203,10 @@ def _run(template: Template, task: _Task, options: _Options) -> Outcome:
             )
         properties = _document_properties(task.name, options)
         document = template.fill_validated(task.values, force=options.force, **properties)
+        if options.flatten:
+            publish.flatten(document, keep_placeholders=options.keep_placeholders)
+        elif options.lock:
+            publish.lock(document, mode=options.lock)
         data = document.to_bytes()
         if exists and options.only_changed and task.target.read_bytes() == data:
             return Outcome(task.name, Status.UNCHANGED, task.where, task.target)
@@ -293,6 +301,9 @@ def fill_many(
     only_changed: bool = False,
     force: bool = False,
     title_prefix: str | None = None,
+    flatten: bool = False,
+    keep_placeholders: bool = False,
+    lock: str | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
 ) -> BatchReport:
     """Fill one document per record into ``out_dir``; return every record's outcome.
@@ -301,11 +312,15 @@ def fill_many(
     :class:`~docx_aanpak.records.RecordError` (reported as failed), or plain mappings with a
     ``"Gemeente"`` name and field values. ``jobs`` worker processes write in parallel (default:
     the number of CPUs; 1 runs in this process). Existing files are kept unless ``overwrite``;
-    with ``only_changed`` a file whose content would not change is not rewritten.
+    with ``only_changed`` a file whose content would not change is not rewritten. ``flatten``
+    removes the controls (keeping their content; unfilled ones empty unless
+    ``keep_placeholders``); ``lock`` locks them instead (``"sdtContentLocked"`` …).
     """
     directory = Path(out_dir)
     directory.mkdir(parents=True, exist_ok=True)
-    options = _Options(overwrite, only_changed, force, title_prefix)
+    options = _Options(
+        overwrite, only_changed, force, title_prefix, flatten, keep_placeholders, lock
+    )
     workers = jobs or os.cpu_count() or 1
     failures: list[tuple[int, Outcome]] = []
     results: dict[int, Outcome] = {}
