@@ -1,0 +1,968 @@
+"""The input workbook: written from a template (empty or with plans), read back into records.
+
+The layout, in Dutch for the people who fill it:
+
+* sheet **Plannen**, one row per plan. Column A is ``Gemeente`` (the plan's name), then one column
+  per question in document order. Row 1 groups the columns by section (merged, coloured per
+  section), row 2 shows the questions, row 3 (hidden, small grey) holds the field keys and row 4
+  is the first plan. The name column and the three header rows stay in view (panes frozen at B4).
+* list questions get a dropdown of the texts shown in Word (from the hidden sheet **Lijsten**,
+  because Excel limits lists typed into a validation to 255 characters), date questions a date
+  check and the format ``d-m-yyyy``, checkboxes a WAAR/ONWAAR list;
+* sheet **Toelichting** explains all this.
+
+Reading maps columns by the key row, so moved and deleted columns still work; without a key row it
+maps the questions in the header row. The sheet is streamed: rows are read one at a time straight
+from the sheet's XML, and the shared strings table goes to a temporary file, so memory stays flat
+however many plans the workbook holds. Formulas count with the value Excel calculated; a formula
+that was never calculated (a workbook written by a program and never opened in Excel) is an error
+on that row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import os
+import re
+import tempfile
+import textwrap
+import zipfile
+from array import array
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import IO, Any
+
+from lxml import etree
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
+from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .controls import Kind
+from .document import atomic_write
+from .errors import DataFileError, OutputExistsError, Problem, ValidationError
+from .records import (
+    FALSE_TEXT,
+    NAME_COLUMN,
+    TABLE_KINDS,
+    TRUE_TEXT,
+    ColumnResolver,
+    PlanRecord,
+    RawCell,
+    RecordBuilder,
+    RecordError,
+    check_columns,
+    name_problem,
+)
+from .scan import Field
+from .template import Template
+
+__all__ = [
+    "DATE_FORMAT",
+    "FIRST_ROW",
+    "HEADER_ROW",
+    "HELP_SHEET",
+    "KEY_ROW",
+    "LISTS_SHEET",
+    "SECTION_ROW",
+    "SHEET",
+    "build_workbook",
+    "columns",
+    "read_workbook",
+    "save_workbook",
+    "write_workbook",
+]
+
+SHEET = "Plannen"
+LISTS_SHEET = "Lijsten"
+HELP_SHEET = "Toelichting"
+SECTION_ROW = 1
+HEADER_ROW = 2
+KEY_ROW = 3
+FIRST_ROW = 4
+KEY_LABEL = "sleutel"
+DATE_FORMAT = "d-m-yyyy"
+MAX_CELL_TEXT = 32_767  # Excel's limit per cell
+_LAST_ROW = 1_048_576
+
+_WIDTH_NAME = 30
+_WIDTH_TEXT = 45
+_WIDTH_SHORT = 14
+_WIDTH_LIST = 30
+_LINE_HEIGHT = 15.0  # points per line of 11 pt Calibri
+_SECTION_FILLS = ("FFDDEBF7", "FFE2EFDA")  # light blue, light green: alternating per section
+_NAME_FILL = "FFD9D9D9"
+_KEY_FONT = Font(name="Calibri", size=8, family=2, scheme="minor", color="FF808080")
+_BOLD = Font(name="Calibri", size=11, family=2, scheme="minor", bold=True)
+_TITLE = Font(name="Calibri", size=14, family=2, scheme="minor", bold=True)
+_ANSWER = Alignment(wrap_text=True, vertical="top")
+_HEADER = Alignment(wrap_text=True, vertical="top")
+_SECTION = Alignment(wrap_text=True, vertical="center")
+_FORMULA_START = ("=", "+", "-", "@")
+_ESCAPE_LIKE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
+
+
+def _sheet_ref(name: str) -> str:
+    """A sheet name as a formula or cell reference writes it: quoted only when needed."""
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", name):
+        return name
+    return "'" + name.replace("'", "''") + "'"
+
+
+def columns(template: Template) -> list[Field]:
+    """The fields that get a column, in document order (a repeating section does not fit)."""
+    return [f for f in template.fields if f.kind in TABLE_KINDS]
+
+
+# == writing ===================================================================================
+
+
+def _width(field: Field) -> float:
+    if field.kind in (Kind.DATE, Kind.CHECKBOX):
+        return _WIDTH_SHORT
+    if field.kind in (Kind.DROPDOWN, Kind.COMBO_BOX):
+        longest = max((len(c.display) for c in field.choices), default=0)
+        return max(_WIDTH_SHORT, min(_WIDTH_TEXT, longest + 4, _WIDTH_LIST))
+    return _WIDTH_TEXT
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines a wrapped text takes in a column of this width (bold text: ~0.9 char per unit)."""
+    chars = max(int(width * 0.9) - 1, 4)
+    return sum(max(1, len(textwrap.wrap(part, chars))) for part in text.split("\n"))
+
+
+def _height(lines: int) -> float:
+    return min(409.0, lines * _LINE_HEIGHT + 3)
+
+
+def _sections(fields: list[Field]) -> list[tuple[str, int, int]]:
+    """(title, first column, last column) for each run of columns in one section."""
+    runs: list[tuple[str, int, int]] = []
+    for number, item in enumerate(fields, 2):
+        if runs and runs[-1][0] == item.section:
+            runs[-1] = (item.section, runs[-1][1], number)
+        else:
+            runs.append((item.section, number, number))
+    return runs
+
+
+def _cell(sheet: Worksheet, row: int, column: int) -> Cell:
+    cell = sheet.cell(row, column)
+    assert isinstance(cell, Cell), f"{cell.coordinate} is inside merged cells"
+    return cell
+
+
+def _text_cell(cell: Cell, text: str) -> None:
+    """Text stays text: never a formula, and ``_x0041_`` is not read back as an escape."""
+    cell.value = _ESCAPE_LIKE.sub("_x005F_", text)
+    cell.data_type = "s"
+    if text.startswith(_FORMULA_START):
+        cell.quotePrefix = True
+
+
+def _kind_text(field: Field) -> str:
+    if field.kind == Kind.DATE:
+        return "datum"
+    if field.kind == Kind.CHECKBOX:
+        return "WAAR of ONWAAR"
+    if field.kind in (Kind.DROPDOWN, Kind.COMBO_BOX) and field.choices:
+        choices = ", ".join(c.display for c in field.choices)
+        return f"keuzelijst: {choices}" if field.kind == Kind.DROPDOWN else f"tekst of: {choices}"
+    if field.kind == Kind.PICTURE:
+        return "pad naar een afbeelding"
+    if field.kind == Kind.PLAIN_TEXT and not field.multiline:
+        return "tekst (één regel)"
+    return "tekst"
+
+
+def _help_texts(template: Template, fields: list[Field]) -> list[str]:
+    kinds = {f.kind for f in fields}
+    texts = [
+        f"Dit werkboek hoort bij het sjabloon {template.name}. Elke rij op het blad {SHEET} is "
+        "één plan; uit elke rij wordt één Word-document gemaakt.",
+        f"Kolom A ({NAME_COLUMN}): de naam van het plan. Die naam wordt de titel en de "
+        "bestandsnaam van het document. Elke naam mag maar één keer voorkomen.",
+        f"Rij {SECTION_ROW} toont de onderdelen van het plan, rij {HEADER_ROW} de vragen. Vul de "
+        f"antwoorden in vanaf rij {FIRST_ROW}, één plan per rij.",
+        f"Rij {KEY_ROW} is verborgen en koppelt elke kolom aan een vraag in het sjabloon. Wijzig "
+        "of verwijder die rij niet. Kolommen verplaatsen of weglaten mag: een ontbrekende kolom "
+        "betekent dat de vraag open blijft.",
+        "Een lege cel betekent: de vraag blijft open (in Word blijft de grijze invultekst staan).",
+        "Een nieuwe regel binnen een cel maakt u met Alt+Enter (op een Mac: Control+Option+Enter). "
+        "Elke regel wordt in Word een nieuwe alinea, of een nieuwe regel bij een vraag van één "
+        "alinea.",
+        "Tekst die begint met =, +, - of @ ziet Excel als formule: typ er een apostrof (') voor. "
+        "Formules mogen wel; dan telt de uitkomst. Sla het werkboek op in Excel voordat u het "
+        "inleest, anders is die uitkomst nog niet berekend.",
+    ]
+    if Kind.DROPDOWN in kinds:
+        texts.append(
+            "Vragen met een keuzelijst: klik op de cel en kies het antwoord met het pijltje "
+            "rechts van de cel. Andere antwoorden worden niet geaccepteerd."
+        )
+    if Kind.DATE in kinds:
+        texts.append(
+            "Datumvragen: typ de datum als 14-3-2025 (dag-maand-jaar). Ook 14 maart 2025 en "
+            "2025-03-14 worden herkend."
+        )
+    if Kind.CHECKBOX in kinds:
+        texts.append(
+            "Selectievakjes: kies WAAR (aangevinkt) of ONWAAR (niet aangevinkt). Ook ja/nee en "
+            "x worden herkend."
+        )
+    texts.append(
+        f"Wijzig de naam van het blad {SHEET} niet en laat de bladen {HELP_SHEET} en "
+        f"{LISTS_SHEET} staan."
+    )
+    return texts
+
+
+def _help_sheet(sheet: Worksheet, template: Template, fields: list[Field]) -> None:
+    sheet.column_dimensions["A"].width = 36
+    sheet.column_dimensions["B"].width = 60
+    sheet.column_dimensions["C"].width = 36
+    title = sheet.cell(1, 1, "Zo vult u dit werkboek in")
+    title.font = _TITLE
+    row = 3
+    for number, text in enumerate(_help_texts(template, fields), 1):
+        sheet.cell(row, 1, f"{number}.").alignment = Alignment(vertical="top", horizontal="right")
+        sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=3)
+        cell = _cell(sheet, row, 2)
+        _text_cell(cell, text)
+        cell.alignment = _ANSWER
+        sheet.row_dimensions[row].height = _height(_lines(text, 96 / 0.9))
+        row += 1
+    row += 1
+    for column, text in enumerate(("Onderdeel", "Vraag", "Antwoord"), 1):
+        sheet.cell(row, column, text).font = _BOLD
+    for item in fields:
+        row += 1
+        for column, text in enumerate((item.section, item.label, _kind_text(item)), 1):
+            cell = _cell(sheet, row, column)
+            _text_cell(cell, text)
+            cell.alignment = _ANSWER
+
+
+def _validations(sheet: Worksheet, lists: Worksheet, fields: list[Field]) -> None:
+    dates = DataValidation(
+        type="date",
+        operator="between",
+        formula1="1",
+        formula2="2958465",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Geen datum",
+        error="Vul een datum in, bijvoorbeeld 14-3-2025.",
+    )
+    checks = DataValidation(
+        type="list",
+        formula1=f'"{TRUE_TEXT},{FALSE_TEXT}"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="WAAR of ONWAAR",
+        error="Kies WAAR (aangevinkt) of ONWAAR (niet aangevinkt).",
+    )
+    list_column = 0
+    found: list[DataValidation] = []
+    for number, item in enumerate(fields, 2):
+        letter = get_column_letter(number)
+        cells = f"{letter}{FIRST_ROW}:{letter}{_LAST_ROW}"
+        if item.kind == Kind.DATE:
+            dates.add(cells)
+        elif item.kind == Kind.CHECKBOX:
+            checks.add(cells)
+        elif item.kind == Kind.DROPDOWN and item.choices:
+            list_column += 1
+            source = get_column_letter(list_column)
+            _text_cell(_cell(lists, 1, list_column), item.label)
+            lists.cell(1, list_column).font = _BOLD
+            for row, choice in enumerate(item.choices, 2):
+                _text_cell(_cell(lists, row, list_column), choice.display)
+            lists.column_dimensions[source].width = _WIDTH_LIST
+            last = len(item.choices) + 1
+            dropdown = DataValidation(
+                type="list",
+                formula1=f"{_sheet_ref(LISTS_SHEET)}!${source}$2:${source}${last}",
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle="Kies uit de lijst",
+                error="Kies een antwoord uit de lijst (pijltje rechts van de cel).",
+            )
+            dropdown.add(cells)
+            found.append(dropdown)
+    for validation in (dates, checks, *found):
+        if validation.sqref.ranges:
+            sheet.add_data_validation(validation)
+
+
+def _layout(sheet: Worksheet, fields: list[Field]) -> None:
+    name = sheet.column_dimensions["A"]
+    name.width = _WIDTH_NAME
+    fill = PatternFill("solid", fgColor=_NAME_FILL)
+    header = sheet.cell(HEADER_ROW, 1, NAME_COLUMN)
+    header.font, header.alignment, header.fill = _BOLD, _HEADER, fill
+    sheet.cell(SECTION_ROW, 1).fill = fill
+    key = sheet.cell(KEY_ROW, 1, KEY_LABEL)
+    key.font = _KEY_FONT
+    section_lines = header_lines = 1
+    for index, (title, first, last) in enumerate(_sections(fields)):
+        fill = PatternFill("solid", fgColor=_SECTION_FILLS[index % 2])
+        cell = _cell(sheet, SECTION_ROW, first)
+        _text_cell(cell, title)
+        cell.font, cell.alignment = _BOLD, _SECTION
+        for column in range(first, last + 1):
+            sheet.cell(SECTION_ROW, column).fill = fill
+            sheet.cell(HEADER_ROW, column).fill = fill
+        if last > first:
+            sheet.merge_cells(
+                start_row=SECTION_ROW, start_column=first, end_row=SECTION_ROW, end_column=last
+            )
+        width = sum(_width(fields[c - 2]) for c in range(first, last + 1))
+        section_lines = max(section_lines, _lines(title, width))
+    for number, item in enumerate(fields, 2):
+        letter = get_column_letter(number)
+        dimension = sheet.column_dimensions[letter]
+        dimension.width = _width(item)
+        dimension.alignment = _ANSWER
+        if item.kind == Kind.DATE:
+            dimension.number_format = DATE_FORMAT
+        cell = _cell(sheet, HEADER_ROW, number)
+        _text_cell(cell, item.label)
+        cell.font, cell.alignment = _BOLD, _HEADER
+        header_lines = max(header_lines, _lines(item.label, _width(item)))
+        _text_cell(_cell(sheet, KEY_ROW, number), item.key)
+        sheet.cell(KEY_ROW, number).font = _KEY_FONT
+    sheet.row_dimensions[SECTION_ROW].height = _height(section_lines)
+    sheet.row_dimensions[HEADER_ROW].height = _height(header_lines)
+    sheet.row_dimensions[KEY_ROW].hidden = True
+    sheet.freeze_panes = f"B{FIRST_ROW}"
+
+
+def _write_value(cell: Cell, field: Field, value: object) -> None:
+    cell.alignment = _ANSWER
+    if field.kind == Kind.DATE and isinstance(value, dt.date):
+        cell.value = value.date() if isinstance(value, dt.datetime) else value
+        cell.number_format = DATE_FORMAT
+    elif field.kind == Kind.CHECKBOX:
+        _text_cell(cell, TRUE_TEXT if value else FALSE_TEXT)
+    elif field.kind in (Kind.DROPDOWN, Kind.COMBO_BOX):
+        text = str(value)
+        _text_cell(cell, next((c.display for c in field.choices if c.value == text), text))
+    else:
+        _text_cell(cell, str(value))
+
+
+def _rows(
+    template: Template, fields: list[Field], records: Iterable[Mapping[str, object]]
+) -> Iterator[tuple[str, dict[str, object]]]:
+    """Validated (name, values) of each record; a ValidationError names the record."""
+    by_key = {f.key: f for f in fields}
+    for number, record in enumerate(records, 1):
+        raw_name = record.get(NAME_COLUMN)
+        name = "" if raw_name is None else str(raw_name).strip()
+        shown = f"record {number}" + (f" ({name})" if name else "")
+        values = {k: v for k, v in record.items() if k != NAME_COLUMN}
+        wrong_name = name_problem(name)
+        if wrong_name:
+            raise ValidationError([Problem(wrong_name, label=NAME_COLUMN)], context=shown)
+        try:
+            validated = template.validate(values)
+        except ValidationError as e:
+            raise ValidationError(e.problems, context=shown) from None
+        long = [
+            Problem(
+                f"has {len(str(v))} characters; an Excel cell holds at most {MAX_CELL_TEXT}",
+                key=k,
+                label=by_key[k].label,
+            )
+            for k, v in validated.items()
+            if k in by_key and isinstance(v, str) and len(v) > MAX_CELL_TEXT
+        ]
+        if long:
+            raise ValidationError(long, context=shown)
+        yield name, validated
+
+
+def build_workbook(template: Template, records: Iterable[Mapping[str, object]] = ()) -> Workbook:
+    """The input workbook in memory (for callers that add sheets); save it with
+    :func:`save_workbook`. Raises :class:`ValidationError` naming a record that does not fit."""
+    fields = columns(template)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = SHEET
+    help_sheet = book.create_sheet(HELP_SHEET)
+    lists = book.create_sheet(LISTS_SHEET)
+    lists.sheet_state = "hidden"
+    _layout(sheet, fields)
+    _validations(sheet, lists, fields)
+    _help_sheet(help_sheet, template, fields)
+    for row, (name, values) in enumerate(_rows(template, fields, records), FIRST_ROW):
+        name_cell = _cell(sheet, row, 1)
+        _text_cell(name_cell, name)
+        name_cell.alignment = _ANSWER
+        for number, item in enumerate(fields, 2):
+            value = values.get(item.key)
+            if value is not None:
+                _write_value(_cell(sheet, row, number), item, value)
+    book.active = 0
+    return book
+
+
+def write_workbook(
+    path: str | os.PathLike[str],
+    template: Template,
+    records: Iterable[Mapping[str, object]] = (),
+    *,
+    overwrite: bool = False,
+) -> None:
+    """Write the input workbook of ``template``: empty, or one row per record.
+
+    A record maps ``"Gemeente"`` to the plan's name and field keys to values (``None``: no
+    answer); :func:`read_workbook` reads the same values back. The file is written at once (no
+    half-written workbook); an existing file is kept unless ``overwrite``.
+    """
+    if not overwrite and Path(path).exists():
+        raise OutputExistsError(str(path))
+    save_workbook(build_workbook(template, records), path, overwrite=overwrite)
+
+
+def save_workbook(book: Workbook, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
+    """Save a workbook at once (a temporary file, then a rename), as Excel orders its styles."""
+    buffer = io.BytesIO()
+    book.save(buffer)
+    atomic_write(path, _excel_font_order(buffer.getvalue()), overwrite=overwrite)
+
+
+# The order Excel writes (and the Open XML SDK requires) inside <font>; openpyxl writes name,
+# family and color before sz, which Excel accepts but the schema validator rejects.
+_FONT_ORDER = {
+    name: rank
+    for rank, name in enumerate(
+        ("b", "i", "strike", "condense", "extend", "outline", "shadow", "u", "vertAlign", "sz",
+         "color", "name", "family", "charset", "scheme")
+    )
+}  # fmt: skip
+_STYLES_PART = "xl/styles.xml"
+
+
+def _excel_font_order(package: bytes) -> bytes:
+    """The saved workbook with the children of every ``<font>`` in Excel's order."""
+    source = zipfile.ZipFile(io.BytesIO(package))
+    output = io.BytesIO()
+    with source, zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == _STYLES_PART:
+                root = etree.fromstring(data, _parser())
+                for font in root.iter(f"{{{_MAIN[0]}}}font"):
+                    font[:] = sorted(
+                        font, key=lambda e: _FONT_ORDER.get(etree.QName(e).localname, 99)
+                    )
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            target.writestr(info, data)
+    return output.getvalue()
+
+
+# == reading: a streaming reader of one sheet ====================================================
+
+_MAIN = (
+    "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "http://purl.oclc.org/ooxml/spreadsheetml/main",
+)
+_OFFICE_REL = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships",
+)
+_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_MAX_PART = 64 * 1024 * 1024  # workbook, relationships and styles parts are small
+_UNESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _parser() -> etree.XMLParser:
+    """A parser that never loads DTDs or entities (a new one per use: parsers are not shared
+    between threads)."""
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+def _unescape(text: str) -> str:
+    """Excel writes characters XML cannot hold as ``_xHHHH_`` (and ``_`` itself as _x005F_)."""
+    return _UNESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+
+
+@dataclass(frozen=True)
+class _Value:
+    value: object
+    number_format: str | None
+    problem: str | None
+
+
+class _SharedStrings:
+    """The shared strings table, kept in a temporary file: only offsets stay in memory."""
+
+    def __init__(self) -> None:
+        # Closed by close(): the table lives as long as the reader, not one block.
+        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="docx_aanpak_strings_")  # noqa: SIM115
+        self._offsets = array("Q", [0])
+
+    def load(self, stream: IO[bytes], ns: str) -> None:
+        si, t, r = f"{{{ns}}}si", f"{{{ns}}}t", f"{{{ns}}}r"
+        for _, element in etree.iterparse(
+            stream,
+            events=("end",),
+            tag=si,
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            huge_tree=False,
+        ):
+            data = _unescape(_inline_text(element, t, r)).encode("utf-8", "surrogatepass")
+            self._file.write(data)
+            self._offsets.append(self._offsets[-1] + len(data))
+            element.clear()
+            parent = element.getparent()
+            while parent is not None and element.getprevious() is not None:
+                del parent[0]
+        self._file.flush()
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def __getitem__(self, index: int) -> str:
+        start, end = self._offsets[index], self._offsets[index + 1]
+        self._file.seek(start)
+        return self._file.read(end - start).decode("utf-8", "surrogatepass")
+
+    def close(self) -> None:
+        self._file.close()
+
+
+class _Xlsx:
+    """An .xlsx package opened for streaming one worksheet's rows."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self.zip = zipfile.ZipFile(path)
+        except FileNotFoundError:
+            raise DataFileError(f"{path}: no such file") from None
+        except IsADirectoryError:
+            raise DataFileError(f"{path}: is a folder, not a workbook") from None
+        except PermissionError:
+            raise DataFileError(f"{path}: no permission to read it") from None
+        except (zipfile.BadZipFile, OSError) as e:
+            raise DataFileError(f"{path}: {self._not_a_workbook()}") from e
+        self.strings: _SharedStrings | None = None
+        try:
+            self._read_workbook()
+        except BaseException:
+            self.close()
+            raise
+
+    def _not_a_workbook(self) -> str:
+        try:
+            with self.path.open("rb") as handle:
+                head = handle.read(8)
+        except OSError:
+            head = b""
+        if head.startswith(b"\xd0\xcf\x11\xe0"):
+            return (
+                "not an .xlsx workbook: an old .xls workbook or one protected with a password; "
+                "save it in Excel as .xlsx without a password"
+            )
+        return "not an Excel workbook (.xlsx)"
+
+    def close(self) -> None:
+        if self.strings is not None:
+            self.strings.close()
+        self.zip.close()
+
+    # -- parts ----------------------------------------------------------------------------------
+
+    def _part(self, name: str) -> etree._Element:
+        try:
+            info = self.zip.getinfo(name)
+        except KeyError:
+            raise DataFileError(f"{self.path}: damaged workbook, part {name} is missing") from None
+        if info.file_size > _MAX_PART:
+            raise DataFileError(f"{self.path}: part {name} is too large for a workbook")
+        try:
+            return etree.fromstring(self.zip.read(info), _parser())
+        except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError, EOFError) as e:
+            raise DataFileError(
+                f"{self.path}: damaged workbook, cannot read {name} ({e})"
+            ) from None
+
+    def _relationships(self, part: str) -> dict[str, tuple[str, str]]:
+        """{id: (type, target part)} of a part's relationships."""
+        folder = PurePosixPath(part).parent
+        rels = f"{folder}/_rels/{PurePosixPath(part).name}.rels".lstrip("./")
+        if rels not in self.zip.namelist():
+            return {}
+        result = {}
+        for rel in self._part(rels).iterfind(f"{{{_PKG_REL}}}Relationship"):
+            target = rel.get("Target", "")
+            if rel.get("TargetMode") == "External":
+                continue
+            path = target.lstrip("/") if target.startswith("/") else _join(folder, target)
+            result[rel.get("Id", "")] = (rel.get("Type", ""), path)
+        return result
+
+    def _read_workbook(self) -> None:
+        main = next(
+            (
+                t
+                for k, (kind, t) in self._relationships("").items()
+                if kind.endswith("/officeDocument")
+            ),
+            None,
+        )
+        if main is None or main not in self.zip.namelist():
+            raise DataFileError(f"{self.path}: {self._not_a_workbook()}")
+        root = self._part(main)
+        self.ns = ns = etree.QName(root).namespace or _MAIN[0]
+        if etree.QName(root).localname != "workbook" or ns not in _MAIN:
+            raise DataFileError(f"{self.path}: not an Excel workbook (.xlsx)")
+        self._tags = (f"{{{ns}}}c", f"{{{ns}}}v", f"{{{ns}}}f", f"{{{ns}}}is")
+        self._t, self._r = f"{{{ns}}}t", f"{{{ns}}}r"
+        rels = self._relationships(main)
+        pr = root.find(f"{{{self.ns}}}workbookPr")
+        date1904 = pr is not None and pr.get("date1904", "0").lower() in ("1", "true")
+        self.epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
+        self.sheets: list[tuple[str, str | None]] = []
+        for sheet in root.iter(f"{{{self.ns}}}sheet"):
+            rid = next(
+                (sheet.get(f"{{{r}}}id") for r in _OFFICE_REL if sheet.get(f"{{{r}}}id")), None
+            )
+            kind, target = rels.get(rid or "", ("", ""))
+            self.sheets.append(
+                (sheet.get("name", ""), target if kind.endswith("/worksheet") else None)
+            )
+        self._strings_part = next(
+            (t for kind, t in rels.values() if kind.endswith("/sharedStrings")), None
+        )
+        styles = next((t for kind, t in rels.values() if kind.endswith("/styles")), None)
+        self.formats = self._formats(styles)
+
+    def _formats(self, part: str | None) -> list[tuple[str | None, bool, bool]]:
+        """(number format, is a date, is a duration) for each cell style index."""
+        if part is None or part not in self.zip.namelist():
+            return []
+        root = self._part(part)
+        custom = {
+            int(f.get("numFmtId", "-1")): f.get("formatCode", "")
+            for f in root.iter(f"{{{self.ns}}}numFmt")
+        }
+        result = []
+        xfs = root.find(f"{{{self.ns}}}cellXfs")
+        for xf in () if xfs is None else xfs.iterfind(f"{{{self.ns}}}xf"):
+            number = int(xf.get("numFmtId", "0"))
+            code = custom.get(number) or BUILTIN_FORMATS.get(number)
+            result.append((code, is_date_format(code), is_timedelta_format(code)))
+        return result
+
+    def find_sheet(self, title: str) -> tuple[str, str]:
+        names = [n for n, _ in self.sheets]
+        match = next(((n, p) for n, p in self.sheets if n == title), None) or next(
+            ((n, p) for n, p in self.sheets if n.casefold() == title.casefold()), None
+        )
+        if match is None:
+            raise DataFileError(
+                f"{self.path}: no sheet '{title}' (the workbook has "
+                f"{', '.join(repr(n) for n in names) or 'no sheets'}); make the workbook with "
+                "`docx-aanpak excel` and keep the name of its sheet"
+            )
+        name, part = match
+        if part is None or part not in self.zip.namelist():
+            raise DataFileError(f"{self.path}: sheet '{name}' is not a worksheet")
+        return name, part
+
+    # -- rows -----------------------------------------------------------------------------------
+
+    def rows(self, part: str) -> Iterator[tuple[int, dict[int, _Value]]]:
+        """(row number, {column number: value}) of every row the sheet stores, in order."""
+        if self.strings is None and self._strings_part in self.zip.namelist():
+            assert self._strings_part is not None
+            self.strings = _SharedStrings()
+            try:
+                with self.zip.open(self._strings_part) as stream:
+                    self.strings.load(stream, self.ns)
+            except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError, EOFError) as e:
+                raise DataFileError(
+                    f"{self.path}: damaged workbook, cannot read the shared strings ({e})"
+                ) from None
+        row_tag = f"{{{self.ns}}}row"
+        number = 0
+        try:
+            with self.zip.open(part) as stream:
+                for _, row in etree.iterparse(
+                    stream,
+                    events=("end",),
+                    tag=row_tag,
+                    resolve_entities=False,
+                    no_network=True,
+                    load_dtd=False,
+                    huge_tree=False,
+                ):
+                    number = int(row.get("r") or number + 1)
+                    yield number, self._cells(row, number)
+                    row.clear()
+                    parent = row.getparent()
+                    while parent is not None and row.getprevious() is not None:
+                        del parent[0]
+        except (etree.XMLSyntaxError, zipfile.BadZipFile, EOFError) as e:
+            raise DataFileError(
+                f"{self.path}: damaged workbook, cannot read {part} ({e})"
+            ) from None
+
+    def _cells(self, row: etree._Element, number: int) -> dict[int, _Value]:
+        c_tag, v_tag, f_tag, is_tag = self._tags
+        formats = self.formats
+        plain = (None, False, False)
+        cells: dict[int, _Value] = {}
+        column = 0
+        for cell in row.iterfind(c_tag):
+            ref = cell.get("r")
+            column = _column(ref) if ref else column + 1
+            style = cell.get("s")
+            index = int(style) if style else 0
+            code, is_date, is_duration = formats[index] if index < len(formats) else plain
+            kind = cell.get("t") or "n"
+            v = cell.find(v_tag)
+            f = cell.find(f_tag) if kind != "inlineStr" else None
+            if f is not None and (v is None or (not v.text and kind != "str")):
+                # A program wrote the formula and nothing calculated it: there is no value.
+                formula = f"the formula ={f.text} " if f.text else "the formula "
+                problem = (
+                    f"{formula}was never calculated; open the workbook in Excel and save "
+                    "it, then read it again"
+                )
+                cells[column] = _Value(None, code, problem)
+                continue
+            if kind == "inlineStr":
+                inline = cell.find(is_tag)
+                text = None if inline is None else _unescape(_inline_text(inline, self._t, self._r))
+                cells[column] = _Value(text, code, None)
+                continue
+            cells[column] = self._value(kind, v, code, is_date, is_duration)
+        return cells
+
+    def _value(
+        self,
+        kind: str,
+        v: etree._Element | None,
+        code: str | None,
+        is_date: bool,
+        is_duration: bool,
+    ) -> _Value:
+        text = None if v is None else (v.text or "")
+        if text is None:
+            return _Value(None, code, None)
+        if kind == "s":
+            if self.strings is None or not text.strip().isdigit() or int(text) >= len(self.strings):
+                raise DataFileError(
+                    f"{self.path}: damaged workbook, shared string {text} is missing"
+                )
+            return _Value(self.strings[int(text)], code, None)
+        if kind == "str":
+            return _Value(_unescape(text), code, None)
+        if kind == "b":
+            return _Value(text.strip() in ("1", "true"), code, None)
+        if kind == "e":
+            return _Value(None, code, f"the cell shows the error {text}; correct it in Excel")
+        if kind == "d":
+            try:
+                return _Value(dt.datetime.fromisoformat(text.strip().rstrip("Z")), code, None)
+            except ValueError:
+                return _Value(text, code, None)
+        number = _number(text)
+        if number is None:
+            return _Value(None, code, f"the cell holds '{text}', which is not a number")
+        if is_date or is_duration:
+            try:
+                return _Value(from_excel(number, self.epoch, timedelta=is_duration), code, None)
+            except (ValueError, OverflowError):
+                return _Value(None, code, f"the number {text} is not a date Excel can show")
+        return _Value(number, code, None)
+
+
+def _join(folder: PurePosixPath, target: str) -> str:
+    parts: list[str] = []
+    for piece in (*folder.parts, *target.split("/")):
+        if piece in ("", "."):
+            continue
+        if piece == "..":
+            if parts:
+                parts.pop()
+        else:
+            parts.append(piece)
+    return "/".join(parts)
+
+
+_COLUMNS: dict[str, int] = {}
+
+
+def _column(ref: str) -> int:
+    """The column number of a cell reference such as ``AE7``."""
+    letters = ref.rstrip("0123456789")
+    found = _COLUMNS.get(letters)
+    if found is None:
+        try:
+            found = column_index_from_string(letters)
+        except ValueError:
+            raise DataFileError(f"damaged workbook: '{ref}' is not a cell reference") from None
+        if len(_COLUMNS) < 20_000:
+            _COLUMNS[letters] = found
+    return found
+
+
+def _inline_text(inline: etree._Element, t: str, r: str) -> str:
+    if len(inline) == 1 and inline[0].tag == t:
+        return inline[0].text or ""
+    parts = [child.text or "" for child in inline if child.tag == t]
+    for run in inline.iterfind(r):
+        parts += [child.text or "" for child in run if child.tag == t]
+    return "".join(parts)
+
+
+def _number(text: str) -> int | float | None:
+    text = text.strip()
+    try:
+        if re.fullmatch(r"-?\d+", text):
+            return int(text)
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+# == reading: the layout =========================================================================
+
+_HEADER_SCAN = 10  # the header row ("Gemeente") must be among the first rows
+
+
+@dataclass(frozen=True)
+class _Columns:
+    name: int
+    fields: dict[int, Field]
+    first_data_row: int
+
+
+def _text(value: _Value | None) -> str | None:
+    return value.value if value is not None and isinstance(value.value, str) else None
+
+
+def _find_columns(
+    workbook: _Xlsx, sheet: str, rows: list[tuple[int, dict[int, _Value]]], resolver: ColumnResolver
+) -> _Columns:
+    place = f"{workbook.path}, sheet {sheet}"
+    header = next(
+        (
+            (n, cells)
+            for n, cells in rows
+            if any(resolver.is_name(_text(v)) for v in cells.values())
+        ),
+        None,
+    )
+    if header is None:
+        raise DataFileError(
+            f"{place}: no column '{NAME_COLUMN}' in the header (row {HEADER_ROW}); make the "
+            "workbook with `docx-aanpak excel`"
+        )
+    header_row, header_cells = header
+    names = [c for c, v in header_cells.items() if resolver.is_name(_text(v))]
+    if len(names) > 1:
+        letters = " and ".join(f"{get_column_letter(c)}{header_row}" for c in names)
+        raise DataFileError(f"{place}: two columns '{NAME_COLUMN}' ({letters}); keep one")
+    name = names[0]
+    key_cells = next((cells for n, cells in rows if n == header_row + 1), {})
+    labelled = (_text(key_cells.get(name)) or "").strip().casefold() == KEY_LABEL
+    keys = {
+        c: text for c, v in key_cells.items() if c != name and (text := _text(v)) and text.strip()
+    }
+    fields: dict[int, Field] = {}
+    where: dict[int, str] = {}
+    # The key row holds keys (known ones, or unknown ones under "sleutel": an error below); a
+    # key row without any key, or no key row at all, leaves the questions in the header.
+    if any(t.strip() in resolver.by_key for t in keys.values()) or (labelled and keys):
+        for column, text in sorted(keys.items()):
+            cell = f"{_sheet_ref(sheet)}!{get_column_letter(column)}{header_row + 1}"
+            where[column] = f"{workbook.path}, cell {cell}"
+            fields[column] = resolver.key(text, where[column])
+        first = header_row + 2
+    else:
+        hint = (
+            f"put the field keys back in row {header_row + 1} (make a new workbook with "
+            "`docx-aanpak excel` and copy the answers into it)"
+        )
+        for column, value in sorted(header_cells.items()):
+            text = _text(value)
+            if column == name or text is None or not text.strip():
+                continue
+            cell = f"{_sheet_ref(sheet)}!{get_column_letter(column)}{header_row}"
+            where[column] = f"{workbook.path}, cell {cell}"
+            fields[column] = resolver.key_or_label(text, where[column], hint=hint)
+        first = header_row + (2 if labelled else 1)
+    check_columns(fields, where)
+    return _Columns(name, fields, first)
+
+
+def read_workbook(
+    path: str | os.PathLike[str], template: Template
+) -> Iterator[PlanRecord | RecordError]:
+    """Every plan on the sheet Plannen, streamed row by row.
+
+    A workbook that cannot be read (no such file, not a workbook, no sheet Plannen, no column
+    Gemeente, an unknown key in the key row) raises :class:`DataFileError` when iteration starts;
+    a row with bad answers, no name or a name used before is yielded as a :class:`RecordError`.
+    """
+    source = Path(path)
+    workbook = _Xlsx(source)
+    try:
+        sheet, part = workbook.find_sheet(SHEET)
+        rows = workbook.rows(part)
+        head: list[tuple[int, dict[int, _Value]]] = []
+        for item in rows:
+            head.append(item)
+            if len(head) >= _HEADER_SCAN:
+                break
+        layout = _find_columns(workbook, sheet, head, ColumnResolver(template))
+        builder = RecordBuilder(template, base=source.parent)
+        prefix = _sheet_ref(sheet)
+
+        letters = {c: get_column_letter(c) for c in (layout.name, *layout.fields)}
+        empty = _Value(None, None, None)
+
+        def build(number: int, cells: dict[int, _Value]) -> PlanRecord | RecordError | None:
+            where = f"{source.name}, {sheet} row {number}"
+
+            def raw(column: int) -> RawCell:
+                value = cells.get(column, empty)
+                ref = f"{prefix}!{letters[column]}{number}"
+                return RawCell(value.value, ref, value.number_format, value.problem)
+
+            answers = {f.key: raw(c) for c, f in layout.fields.items()}
+            return builder.build(raw(layout.name), answers, where)
+
+        for number, cells in _chain(head, rows):
+            if number < layout.first_data_row:
+                continue
+            record = build(number, cells)
+            if record is not None:
+                yield record
+    finally:
+        workbook.close()
+
+
+def _chain(head: list[Any], rest: Iterator[Any]) -> Iterator[Any]:
+    yield from head
+    head.clear()
+    yield from rest
