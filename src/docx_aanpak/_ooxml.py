@@ -10,7 +10,8 @@ tab and ``w:br`` for a line break.
 from __future__ import annotations
 
 import re
-from typing import Any, cast
+from collections.abc import Iterator
+from typing import IO, Any, cast
 
 from docx.opc.constants import RELATIONSHIP_TYPE as _RT
 from lxml import etree
@@ -141,6 +142,30 @@ def parse(data: bytes) -> Element:
     if root.getroottree().docinfo.doctype:  # type: ignore[union-attr]
         raise XmlDoctypeError("declares a DOCTYPE (entity or DTD declarations are not allowed)")
     return cast(Element, root)
+
+
+def iter_elements(stream: IO[bytes], tag: str) -> Iterator[Element]:
+    """Stream the ``tag`` elements of a large part one by one (rows of a worksheet, say). Each
+    element is freed once the caller moves on, so memory stays flat. Entities are not resolved
+    and no DTD is loaded; malformed XML raises :class:`XmlSyntaxError`."""
+    events = etree.iterparse(
+        stream,
+        events=("end",),
+        tag=tag,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+    )
+    try:
+        for _, element in events:
+            yield element
+            element.clear()
+            parent = element.getparent()
+            while parent is not None and element.getprevious() is not None:
+                del parent[0]
+    except etree.XMLSyntaxError as e:
+        raise XmlSyntaxError(str(e)) from e
 
 
 def serialize(root: Element) -> bytes:

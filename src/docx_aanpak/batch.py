@@ -143,6 +143,8 @@ class BatchReport:
         from openpyxl import Workbook
         from openpyxl.styles import Font
 
+        from .excel import save_workbook
+
         book = Workbook()
         sheet = book.active
         assert sheet is not None
@@ -157,9 +159,7 @@ class BatchReport:
             sheet.column_dimensions[column].width = width
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = sheet.dimensions
-        buffer_bytes = io.BytesIO()
-        book.save(buffer_bytes)
-        atomic_write(target, buffer_bytes.getvalue(), overwrite=overwrite)
+        save_workbook(book, target, overwrite=overwrite)
 
 
 # -- the work of one record -------------------------------------------------------------------

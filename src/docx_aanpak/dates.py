@@ -189,7 +189,7 @@ def parse_date(text: str, picture: str | None, lid: str | None) -> dt.date | Non
     match = re.fullmatch("".join(pattern), text, flags=re.IGNORECASE)
     if match is None:
         try:
-            return dt.date.fromisoformat(text[:10])
+            return dt.date.fromisoformat(text)
         except ValueError:
             return None
     parts = dict(zip(groups, match.groups(), strict=True))

@@ -35,6 +35,15 @@ class StoryPart:
     kind: str  # "document" | "header" | "footer" | "footnotes" | "endnotes"
 
 
+def _read_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()  # read once, at import, while no other thread can be creating files
+
+
 def atomic_write(path: str | os.PathLike[str], data: bytes, *, overwrite: bool) -> None:
     """Write ``data`` to ``path`` all at once: a temporary file next to it, then a rename.
 
@@ -47,6 +56,9 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, *, overwrite: bool) 
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     tmp = Path(name)
+    # mkstemp creates the file readable by its owner only; give it the usual permissions.
+    if hasattr(os, "fchmod"):  # POSIX; Windows has no such permission bits
+        os.fchmod(fd, 0o666 & ~_UMASK)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -94,8 +94,9 @@ class Problem:
         parts = []
         if self.where:
             parts.append(self.where)
-        if self.key:
-            parts.append(f"field '{self.key}'")
+        in_cell = bool(self.where) and "!" in (self.where or "")
+        if self.key and not (in_cell and self.label):
+            parts.append(f"field '{self.key}'")  # a person filling a workbook never sees keys
         if self.label and self.label != self.key:
             parts.append(f"({self.label})")
         head = " ".join(parts)

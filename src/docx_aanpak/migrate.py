@@ -23,16 +23,13 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import io
 import os
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import _ooxml as ox
 from .document import Document, atomic_write
 from .errors import DocxAanpakError, OutputExistsError, TemplateMismatchError, ValidationError
 from .extract import extract_values
@@ -61,11 +58,66 @@ SECTION_WEIGHT = 0.2
 # Dutch function words: they frame a question rather than say what it is about.
 STOPWORDS = frozenset(
     {
-        "aan", "als", "ben", "bij", "dat", "de", "deze", "die", "dit", "door", "een", "en", "er",
-        "ga", "gaan", "heb", "hebben", "hen", "het", "hoe", "hun", "ik", "in", "is", "je", "kan",
-        "kunnen", "laat", "me", "met", "mijn", "na", "naar", "niet", "of", "om", "onze", "ook",
-        "op", "over", "te", "tot", "uit", "van", "voor", "waar", "waarom", "wanneer", "wat",
-        "we", "wel", "welk", "welke", "wie", "wij", "worden", "wordt", "zal", "zij", "zijn",
+        "aan",
+        "als",
+        "ben",
+        "bij",
+        "dat",
+        "de",
+        "deze",
+        "die",
+        "dit",
+        "door",
+        "een",
+        "en",
+        "er",
+        "ga",
+        "gaan",
+        "heb",
+        "hebben",
+        "hen",
+        "het",
+        "hoe",
+        "hun",
+        "ik",
+        "in",
+        "is",
+        "je",
+        "kan",
+        "kunnen",
+        "laat",
+        "me",
+        "met",
+        "mijn",
+        "na",
+        "naar",
+        "niet",
+        "of",
+        "om",
+        "onze",
+        "ook",
+        "op",
+        "over",
+        "te",
+        "tot",
+        "uit",
+        "van",
+        "voor",
+        "waar",
+        "waarom",
+        "wanneer",
+        "wat",
+        "we",
+        "wel",
+        "welk",
+        "welke",
+        "wie",
+        "wij",
+        "worden",
+        "wordt",
+        "zal",
+        "zij",
+        "zijn",
         "zowel",
     }
 )
@@ -419,7 +471,6 @@ REPORT_COLUMNS = (
     ("antwoord", 80),
     ("opmerking", 40),
 )
-_SPREADSHEET = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _CELL_LIMIT = 32_000  # Excel holds at most 32,767 characters in a cell
 
 
@@ -512,6 +563,8 @@ def report_workbook(migrations: Sequence[Migration]) -> bytes:
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
+    from .excel import workbook_bytes
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -548,52 +601,7 @@ def report_workbook(migrations: Sequence[Migration]) -> bytes:
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return _schema_font_order(buffer.getvalue())
-
-
-# openpyxl writes a <font>'s children as name, family, color, sz …, which Excel accepts but the
-# schema (and the Open XML SDK validator) rejects; Excel's own order is this one.
-_FONT_ORDER = {
-    name: rank
-    for rank, name in enumerate(
-        (
-            "b",
-            "i",
-            "strike",
-            "condense",
-            "extend",
-            "outline",
-            "shadow",
-            "u",
-            "vertAlign",
-            "sz",
-            "color",
-            "name",
-            "family",
-            "charset",
-            "scheme",
-        )
-    )
-}
-
-
-def _schema_font_order(package: bytes) -> bytes:
-    source = zipfile.ZipFile(io.BytesIO(package))
-    output = io.BytesIO()
-    with source, zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename == "xl/styles.xml":
-                root = ox.parse(data)
-                for font in root.iter(f"{{{_SPREADSHEET}}}font"):
-                    children = sorted(font, key=lambda e: _FONT_ORDER.get(ox.local_name(e), 99))
-                    for child in children:
-                        font.append(child)  # re-appending moves each child to the end, in order
-                data = ox.serialize(root)
-            target.writestr(info, data)
-    return output.getvalue()
+    return workbook_bytes(book)
 
 
 def _indent(text: str, prefix: str) -> str:

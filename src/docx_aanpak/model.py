@@ -30,6 +30,7 @@ __all__ = [
     "model_name",
     "render_model_source",
     "validate_values",
+    "xml_problem",
 ]
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -41,13 +42,21 @@ def _normalize_newlines(value: Any) -> Any:
     return value
 
 
-def _xml_safe(value: str) -> str:
+def xml_problem(value: str) -> str | None:
+    """Why a Word document cannot hold this text (a character XML forbids), or None."""
     bad = _NOT_XML.search(value)
-    if bad:
-        raise ValueError(
-            f"contains a character a Word document cannot hold (U+{ord(bad.group()):04X} at "
-            f"position {bad.start() + 1})"
-        )
+    if bad is None:
+        return None
+    return (
+        f"contains a character a Word document cannot hold (U+{ord(bad.group()):04X} at "
+        f"position {bad.start() + 1})"
+    )
+
+
+def _xml_safe(value: str) -> str:
+    problem = xml_problem(value)
+    if problem:
+        raise ValueError(problem)
     return value
 
 

@@ -34,6 +34,7 @@ from pathlib import Path
 from .controls import Kind
 from .dates import parse_date
 from .errors import DataFileError, Problem, ValidationError
+from .model import xml_problem
 from .scan import Field
 from .template import Template
 
@@ -75,7 +76,6 @@ FALSE_TEXT = "ONWAAR"
 _TRUE_WORDS = frozenset({"waar", "ja", "j", "true", "yes", "y", "1", "x", "\u2612", "\u2611"})
 _FALSE_WORDS = frozenset({"onwaar", "nee", "n", "false", "no", "0", "\u2610"})
 _DATE_PICTURES = ("d-M-yyyy", "d MMMM yyyy", "d MMM yyyy", "d/M/yyyy", "d.M.yyyy", "d-M-yy")
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 @dataclass(frozen=True)
@@ -456,13 +456,8 @@ def name_problem(name: str) -> str | None:
     """What is wrong with a plan name (it becomes a document title), or None."""
     if "\n" in name:
         return "the plan name must be one line"
-    bad = _NOT_XML.search(name)
-    if bad:
-        return (
-            "the plan name contains a character a Word document cannot hold "
-            f"(U+{ord(bad.group()):04X})"
-        )
-    return None
+    problem = xml_problem(name)
+    return f"the plan name {problem}" if problem else None
 
 
 # -- CSV ----------------------------------------------------------------------------------------
