@@ -1,0 +1,233 @@
+"""Batch filling: one plan per municipality from one workbook, safely named, written atomically
+and in parallel, with every row's outcome reported."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from docx_aanpak import Template
+from docx_aanpak.batch import Status, fill_many, safe_filename
+from docx_aanpak.excel import write_workbook
+from docx_aanpak.records import read_records
+from judges import assert_valid
+
+ROOT = Path(__file__).resolve().parent.parent
+MUNICIPALITIES = ROOT / "benchmarks" / "gemeenten_2025.csv"
+EXAMPLE = json.loads((ROOT / "examples" / "plan_waalzicht.json").read_text(encoding="utf-8"))
+SENTENCES = sorted({s.strip() + "." for v in EXAMPLE.values() for s in v.split(".") if s.strip()})
+
+
+def municipalities() -> list[str]:
+    with MUNICIPALITIES.open(encoding="utf-8") as handle:
+        return [row["naam"] for row in csv.DictReader(handle)]
+
+
+def answers(name: str, keys: list[str]) -> dict[str, str]:
+    """Realistic, distinct answers for one municipality (seeded by its name)."""
+    rng = random.Random(name)
+    result = {}
+    for key in keys:
+        lines = [
+            " ".join(rng.sample(SENTENCES, rng.randint(1, 3))) for _ in range(rng.randint(1, 3))
+        ]
+        result[key] = f"{name}: " + "\n".join(lines)
+    return result
+
+
+@pytest.fixture(scope="module")
+def tpl(template_path: Path) -> Template:
+    return Template.open(template_path)
+
+
+# -- file names ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("'s-Gravenhage", "'s-Gravenhage.docx"),
+        ("Beek (L.)", "Beek (L.).docx"),
+        ("Nuenen, Gerwen en Nederwetten", "Nuenen, Gerwen en Nederwetten.docx"),
+        ("Súdwest-Fryslân", "Súdwest-Fryslân.docx"),
+        ("../x", "x.docx"),
+        ("..\\..\\windows", "windows.docx"),
+        ("CON", "CON_.docx"),
+        ("nul.txt", "nul.txt_.docx"),
+        ("Een: twee? drie*", "Een twee drie.docx"),
+        ("   ", "plan.docx"),
+        ("Bergen (NH.) ", "Bergen (NH.).docx"),
+    ],
+)
+def test_file_names_keep_letters_and_cannot_escape(name: str, expected: str) -> None:
+    assert safe_filename(name) == expected
+
+
+def test_every_municipality_gets_a_distinct_safe_file_name() -> None:
+    names = municipalities()
+    assert len(names) == 342
+    files = [safe_filename(n) for n in names]
+    assert len({f.casefold() for f in files}) == 342
+    for name, file in zip(names, files, strict=True):
+        assert "/" not in file and "\\" not in file and not file.startswith(".")
+        assert file.removesuffix(".docx") == name.strip()  # CBS names need no changes
+
+
+def test_long_names_are_cut_to_a_safe_length() -> None:
+    name = "Gemeente " + "Ĳsselmonde-" * 40
+    assert len(safe_filename(name).encode("utf-8")) <= 160
+
+
+# -- the whole workflow on 342 municipalities ------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_workbook_of_342_municipalities_fills_342_valid_named_documents(
+    tpl: Template, template_path: Path, tmp_path: Path
+) -> None:
+    book_path = tmp_path / "gemeenten.xlsx"
+    made = subprocess.run(
+        [sys.executable, "-m", "docx_aanpak", "excel", str(template_path), str(book_path)],
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    # A person fills the workbook: questions found by their header text, not by key.
+    book = load_workbook(book_path)
+    sheet = book["Plannen"]
+    column_of = {sheet.cell(2, c).value: c for c in range(1, sheet.max_column + 1)}
+    names = municipalities()
+    expected: dict[str, dict[str, str]] = {}
+    for row, name in enumerate(names, start=4):
+        sheet.cell(row, column_of["Gemeente"], name)
+        values = answers(name, tpl.keys)
+        for item in tpl.fields:
+            sheet.cell(row, column_of[item.label], values[item.key])
+        expected[name] = values
+    # One bad row: a formula nobody calculated (a program wrote it; Excel never opened it).
+    bad_row = 4 + len(names)
+    sheet.cell(bad_row, column_of["Gemeente"], "Kapotdorp")
+    bad_column = column_of[tpl.fields[3].label]
+    sheet.cell(bad_row, bad_column, "=CONCAT(A1,A2)")
+    book.save(book_path)
+    bad_cell = f"Plannen!{sheet.cell(bad_row, bad_column).column_letter}{bad_row}"
+
+    out = tmp_path / "plannen"
+    report = tmp_path / "resultaat.csv"
+    proc = subprocess.run(
+        [sys.executable, "-m", "docx_aanpak", "fill", str(template_path), str(book_path),
+         "--out", str(out), "--report", str(report)],
+        capture_output=True, text=True, check=False, timeout=900,
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stderr  # one row failed
+    assert bad_cell in proc.stderr and "Kapotdorp" in proc.stderr
+    assert "342 written, 0 skipped, 1 failed" in proc.stdout
+
+    files = sorted(out.glob("*.docx"))
+    assert [p.name for p in files] == sorted(safe_filename(n) for n in names)
+    assert len({hashlib.sha256(p.read_bytes()).digest() for p in files}) == 342
+    for name in names:
+        path = out / safe_filename(name)
+        assert tpl.extract(path) == expected[name], name
+    with report.open(encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    assert rows[0][:2] == ["Gemeente", "Resultaat"]
+    assert sum(1 for r in rows[1:] if r[1] == "geschreven") == 342
+    assert any(r[0] == "Kapotdorp" and r[1] == "mislukt" and bad_cell in r[4] for r in rows)
+    assert_valid(*files)
+
+
+# -- the Python API --------------------------------------------------------------------------------
+
+
+def test_a_bad_record_is_reported_and_the_others_are_written(tpl: Template, tmp_path: Path) -> None:
+    records = [
+        {"Gemeente": "Eerstedorp", "handhaving": "goed"},
+        {"Gemeente": "Tweededorp", "handhavng": "typfout"},
+        {"Gemeente": "Derdedorp", "lokale_ambitie": "ook goed"},
+        {"Gemeente": "", "handhaving": "naamloos"},
+    ]
+    report = fill_many(tpl, records, tmp_path, jobs=1)
+    assert [o.status for o in report.outcomes] == [
+        Status.WRITTEN, Status.FAILED, Status.WRITTEN, Status.FAILED,
+    ]  # fmt: skip
+    assert "handhavng" in report.outcomes[1].message
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Derdedorp.docx", "Eerstedorp.docx"]
+    assert report.summary() == "2 written, 0 skipped, 2 failed"
+    assert not report.ok
+
+
+def test_existing_files_are_kept_unless_overwrite(tpl: Template, tmp_path: Path) -> None:
+    records = [{"Gemeente": "Dorp", "handhaving": "eerste"}]
+    fill_many(tpl, records, tmp_path, jobs=1)
+    first = (tmp_path / "Dorp.docx").read_bytes()
+    again = fill_many(tpl, [{"Gemeente": "Dorp", "handhaving": "tweede"}], tmp_path, jobs=1)
+    assert again.outcomes[0].status == Status.SKIPPED
+    assert (tmp_path / "Dorp.docx").read_bytes() == first
+    replaced = fill_many(
+        tpl, [{"Gemeente": "Dorp", "handhaving": "tweede"}], tmp_path, jobs=1, overwrite=True
+    )
+    assert replaced.outcomes[0].status == Status.WRITTEN
+    assert tpl.extract(tmp_path / "Dorp.docx")["handhaving"] == "tweede"
+
+
+def test_regenerating_gives_byte_identical_files_and_only_changed_skips_them(
+    tpl: Template, tmp_path: Path
+) -> None:
+    records = [{"Gemeente": n, **answers(n, tpl.keys)} for n in ("Aadorp", "Bedorp", "Cedorp")]
+    fill_many(tpl, records, tmp_path / "a", jobs=1)
+    fill_many(tpl, records, tmp_path / "b", jobs=2)
+    for name in ("Aadorp", "Bedorp", "Cedorp"):
+        a = (tmp_path / "a" / f"{name}.docx").read_bytes()
+        assert a == (tmp_path / "b" / f"{name}.docx").read_bytes()
+    changed = [dict(records[0]), dict(records[1], handhaving="nieuw"), dict(records[2])]
+    report = fill_many(tpl, changed, tmp_path / "a", jobs=1, overwrite=True, only_changed=True)
+    assert [o.status for o in report.outcomes] == [
+        Status.UNCHANGED, Status.WRITTEN, Status.UNCHANGED,
+    ]  # fmt: skip
+
+
+def test_core_properties_name_the_municipality(tpl: Template, tmp_path: Path) -> None:
+    from docx_aanpak import Document
+
+    fill_many(tpl, [{"Gemeente": "'s-Gravenhage", "handhaving": "x"}], tmp_path, jobs=1)
+    document = Document.open(tmp_path / "'s-Gravenhage.docx")
+    assert document.core_property("dc:title") == "'s-Gravenhage"
+    assert "'s-Gravenhage" in (document.core_property("dc:subject") or "")
+
+
+def test_two_names_for_one_file_name_are_refused(tpl: Template, tmp_path: Path) -> None:
+    report = fill_many(
+        tpl, [{"Gemeente": "A/B", "handhaving": "x"}, {"Gemeente": "A-B", "handhaving": "y"}],
+        tmp_path, jobs=1,
+    )  # fmt: skip
+    assert report.outcomes[1].status == Status.FAILED
+    assert "A-B.docx" in report.outcomes[1].message
+
+
+def test_the_xlsx_report_passes_the_validator(tpl: Template, tmp_path: Path) -> None:
+    report = fill_many(
+        tpl, [{"Gemeente": "Dorp", "handhaving": "x"}, {"Gemeente": "=1+1", "x": 1}],
+        tmp_path / "out", jobs=1,
+    )  # fmt: skip
+    path = tmp_path / "resultaat.xlsx"
+    report.save(path)
+    sheet = load_workbook(path)["Resultaat"]
+    assert sheet["A3"].value == "=1+1" and sheet["A3"].data_type == "s"
+    assert_valid(path)
+
+
+def test_records_stream_from_a_workbook_into_the_batch(tpl: Template, tmp_path: Path) -> None:
+    book = tmp_path / "in.xlsx"
+    plans = [{"Gemeente": n, **answers(n, tpl.keys[:3])} for n in ("Eén", "Twee")]
+    write_workbook(book, tpl, plans)
+    report = tpl.fill_many(read_records(book, tpl), tmp_path / "out", jobs=2)
+    assert report.written == 2
+    assert tpl.extract(tmp_path / "out" / "Eén.docx") == {k: plans[0].get(k) for k in tpl.keys}
