@@ -7,6 +7,8 @@
 
 from importlib.metadata import PackageNotFoundError, version
 
+from .batch import BatchReport, Outcome, Status, fill_many, safe_filename
+from .collect import collect, write_collection
 from .controls import Choice, ContentControl, Kind, Level
 from .document import Document
 from .errors import (
@@ -25,7 +27,11 @@ from .errors import (
     UnsafeDocumentError,
     ValidationError,
 )
+from .excel import read_workbook, write_workbook
 from .extract import ExtractWarning
+from .migrate import Migration, migrate, migrate_many
+from .publish import flatten, lock, to_pdf
+from .records import PlanRecord, RecordError, read_records
 from .scan import Field, KeyCollisionWarning, Location, scan
 from .template import Template
 
@@ -35,6 +41,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
     __version__ = "0.0.0"
 
 __all__ = [
+    "BatchReport",
     "Choice",
     "ContentControl",
     "CorruptDocumentError",
@@ -50,9 +57,14 @@ __all__ = [
     "Kind",
     "Level",
     "Location",
+    "Migration",
     "NotAWordDocumentError",
+    "Outcome",
     "OutputExistsError",
+    "PlanRecord",
     "Problem",
+    "RecordError",
+    "Status",
     "Template",
     "TemplateError",
     "TemplateMismatchError",
@@ -60,5 +72,17 @@ __all__ = [
     "UnsafeDocumentError",
     "ValidationError",
     "__version__",
+    "collect",
+    "fill_many",
+    "flatten",
+    "lock",
+    "migrate",
+    "migrate_many",
+    "read_records",
+    "read_workbook",
+    "safe_filename",
     "scan",
+    "to_pdf",
+    "write_collection",
+    "write_workbook",
 ]
