@@ -234,6 +234,10 @@ _W_TAB = qn("w:tab")
 _W_BR = qn("w:br")
 
 
+def _preserve(piece: str) -> bool:
+    return piece[0].isspace() or piece[-1].isspace() or "  " in piece
+
+
 def append_text(run: Element, text: str) -> None:
     """Append ``text`` to a ``w:r`` as Word writes typed text: ``w:t`` pieces, ``\t`` as
     ``w:tab``, ``\n`` as ``w:br``. Spaces at either end of a piece, or several in a row, are
@@ -246,8 +250,67 @@ def append_text(run: Element, text: str) -> None:
         elif piece:
             element = etree.SubElement(run, W_T)
             element.text = piece
-            if piece[0].isspace() or piece[-1].isspace() or "  " in piece:
+            if _preserve(piece):
                 element.set(_XML_SPACE, "preserve")
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class RunText:
+    """:func:`append_text` as bytes, for a document whose main namespace has ``prefix``: the
+    same elements and escaping lxml writes (checked against it where it is used)."""
+
+    def __init__(self, prefix: str | None) -> None:
+        p = f"{prefix}:" if prefix else ""
+        self._tab = f"<{p}tab/>".encode()
+        self._br = f"<{p}br/>".encode()
+        self._t = f"<{p}t>"
+        self._t_preserve = f'<{p}t xml:space="preserve">'
+        self._t_close = f"</{p}t>"
+
+    def __call__(self, text: str) -> bytes:
+        out: list[bytes] = []
+        for piece in _RUN_PIECES.split(text):
+            if piece == "\t":
+                out.append(self._tab)
+            elif piece == "\n":
+                out.append(self._br)
+            elif piece:
+                start = self._t_preserve if _preserve(piece) else self._t
+                out.append(f"{start}{_escape(piece)}{self._t_close}".encode())
+        return b"".join(out)
+
+
+def prefix_of(root: Element, uri: str) -> str | None:
+    """The prefix ``root`` declares for ``uri`` (None for the default namespace)."""
+    for prefix, declared in root.nsmap.items():
+        if declared == uri:
+            return prefix
+    raise KeyError(uri)
+
+
+def serialize_within(root: Element, element: Element) -> bytes:
+    """``element`` serialised as it appears inside ``root``'s tree: without the namespace
+    declarations a detached element would repeat. ``element`` must not be in another tree; its
+    tail (text after it) is dropped."""
+    element.tail = None
+    holder = etree.Element(root.tag, nsmap=cast(Any, root.nsmap))
+    holder.append(element)
+    data: bytes = etree.tostring(holder, encoding="UTF-8")
+    start = data.index(b">") + 1
+    end = data.rindex(b"</")
+    holder.remove(element)
+    return data[start:end]
+
+
+def slot_marker(number: int) -> Element:
+    """A processing instruction that marks a slot in a serialised part."""
+    return etree.ProcessingInstruction("docx-aanpak-slot", str(number))
+
+
+SLOT_PATTERN = re.compile(rb"<\?docx-aanpak-slot (\d+)\?>")
 
 
 def wval(element: Element | None, default: str | None = None) -> str | None:

@@ -658,16 +658,17 @@ class ContentControl:
         placeholder_text: str | None,
         placeholder_styles: frozenset[str],
         placeholder_style: str | None,
+        fmt: TextFormat | None = None,
     ) -> None:
         """Clear the control the way Word does when its text is deleted: show the placeholder
         again (or leave it empty when it has none)."""
-        fmt = self.text_format(placeholder_styles)
+        fmt = fmt or self.text_format(placeholder_styles)
         if not placeholder_text:
             self._write_text("", fmt)
             self._set_showing_placeholder(False)
             return
         if placeholder_style:
-            rpr = fmt.rpr if fmt.rpr is not None else ox.make("w:rPr")
+            rpr = ox.deepcopy(fmt.rpr) if fmt.rpr is not None else ox.make("w:rPr")
             rpr.insert(0, ox.make("w:rStyle", {"w:val": placeholder_style}))
             fmt = replace(fmt, rpr=rpr)
         self._write_text(placeholder_text, fmt)

@@ -83,10 +83,17 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, *, overwrite: bool) 
 class Document:
     """A Word document in memory."""
 
-    def __init__(self, package: Package, trees: dict[str, ox.Element] | None = None) -> None:
+    def __init__(
+        self,
+        package: Package,
+        trees: dict[str, ox.Element] | None = None,
+        blobs: dict[str, bytes] | None = None,
+    ) -> None:
         self.package = package
         self._trees: dict[str, ox.Element] = dict(trees or {})
         self._changed: set[str] = set(self._trees)
+        # Changed parts already serialised; parsed only if someone asks for their tree.
+        self._blobs: dict[str, bytes] = dict(blobs or {})
         self._new_parts: dict[str, bytes] = {}
         self._styles: StyleSheet | None = None
 
@@ -128,7 +135,12 @@ class Document:
         """The parsed XML of a part (parsed once; changes made to it are saved)."""
         tree = self._trees.get(part)
         if tree is None:
-            tree = self.package.xml(part)
+            blob = self._blobs.pop(part, None)
+            if blob is None:
+                tree = self.package.xml(part)
+            else:
+                tree = ox.parse(blob)
+                self._changed.add(part)
             self._trees[part] = tree
         return tree
 
@@ -217,6 +229,7 @@ class Document:
         changes: dict[str, bytes | None] = {
             part: ox.serialize(self._trees[part]) for part in sorted(self._changed)
         }
+        changes.update(self._blobs)
         changes.update(self._new_parts)
         return changes
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from . import _ooxml as ox
+from .compiled import CompiledPart, compile_part
 from .controls import Binding, ContentControl, Kind, TextFormat
 from .document import Document
 from .errors import FillError
@@ -33,6 +34,7 @@ class FillContext:
     placeholder_texts: dict[str, str]
     used_ids: frozenset[int]
     formats: dict[tuple[str, int], TextFormat] = field(default_factory=dict)
+    compiled: dict[str, CompiledPart] = field(default_factory=dict)
     force: bool = False
 
     @classmethod
@@ -55,12 +57,18 @@ class FillContext:
             if item.kind in TEXT_KINDS
             for location in item.locations
         }
+        compiled = {}
+        for story, root in master.iter_story_trees():
+            part = compile_part(story.name, root, fields, formats, styles)
+            if part is not None:
+                compiled[story.name] = part
         return cls(
             placeholder_styles=styles,
             placeholder_style=master.styles.placeholder_style(),
             placeholder_texts=master.placeholder_texts(),
             used_ids=frozenset(ids),
             formats=formats,
+            compiled=compiled,
         )
 
     def ids(self) -> Iterator[int]:
@@ -167,6 +175,19 @@ def _context(item: Field) -> str:
     return f"field '{item.key}' ({item.label}) at {item.location}"
 
 
+def _check_lock(control: ContentControl, item: Field, ctx: FillContext) -> None:
+    if control.content_locked and not ctx.force:
+        raise FillError(
+            f"{_context(item)} is locked against editing ({control.lock}); "
+            "fill with force=True (--force) to fill it anyway"
+        )
+
+
+def _reset(control: ContentControl, ctx: FillContext, fmt: TextFormat | None) -> None:
+    text = ctx.placeholder_texts.get(control.placeholder_docpart or "")
+    control.reset(text, ctx.placeholder_styles, ctx.placeholder_style, fmt)
+
+
 def _fill_control(
     control: ContentControl,
     item: Field,
@@ -177,11 +198,7 @@ def _fill_control(
     part: str,
     fmt: TextFormat | None = None,
 ) -> None:
-    if control.content_locked and not ctx.force:
-        raise FillError(
-            f"{_context(item)} is locked against editing ({control.lock}); "
-            "fill with force=True (--force) to fill it anyway"
-        )
+    _check_lock(control, item, ctx)
     kind = fmt.kind if fmt is not None else control.kind
     if kind == Kind.REPEATING_SECTION:
         assert isinstance(value, list)
@@ -198,8 +215,7 @@ def _fill_control(
         _fill_picture(control, item, value, document, part)
         return
     if isinstance(value, str) and value == "":
-        text = ctx.placeholder_texts.get(control.placeholder_docpart or "")
-        control.reset(text, ctx.placeholder_styles, ctx.placeholder_style)
+        _reset(control, ctx, fmt)
     else:
         control.set_value(value, ctx.placeholder_styles, fmt)
     binding = control.binding if item.bound else None
@@ -207,6 +223,30 @@ def _fill_control(
         _write_binding(
             document, control, binding, stored_text(kind, value, control), _context(item)
         )
+
+
+def _render_compiled(
+    master: Document, compiled: CompiledPart, values: Mapping[str, object], ctx: FillContext
+) -> bytes:
+    """A compiled part with the values written: each filled control rendered as bytes."""
+    root = master.tree(compiled.part)
+    sdts: list[ox.Element] | None = None
+    rendered: dict[int, bytes] = {}
+    for number, slot in enumerate(compiled.slots):
+        value = values.get(slot.field.key)
+        if value is None:
+            continue
+        if slot.locked:
+            sdts = sdts or list(root.iter(ox.W_SDT))
+            _check_lock(ContentControl(sdts[slot.index]), slot.field, ctx)
+        if value != "":
+            rendered[number] = slot.renderer.render(str(value))
+            continue
+        sdts = sdts or list(root.iter(ox.W_SDT))
+        copy = ContentControl(ox.deepcopy(sdts[slot.index]))
+        _reset(copy, ctx, slot.fmt)
+        rendered[number] = ox.serialize_within(root, copy.element)
+    return compiled.render(rendered)
 
 
 def fill_document(
@@ -228,10 +268,17 @@ def fill_document(
             continue
         for location in item.locations:
             wanted.setdefault(location.part, []).append((location.index, item, value))
-    trees = {part: ox.deepcopy(master.tree(part)) for part in wanted}
-    document = Document(master.package, trees)
+    blobs = {
+        part: _render_compiled(master, compiled, values, ctx)
+        for part in wanted
+        if (compiled := ctx.compiled.get(part)) is not None
+    }
+    trees = {part: ox.deepcopy(master.tree(part)) for part in wanted if part not in blobs}
+    document = Document(master.package, trees, blobs)
     ids = ctx.ids()
     for part, entries in wanted.items():
+        if part in blobs:
+            continue
         sdts = list(trees[part].iter(ox.W_SDT))
         # Resolve every target before writing: filling a repeating section adds w:sdt elements.
         targets = [
