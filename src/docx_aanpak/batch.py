@@ -16,10 +16,11 @@ import sys
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from . import publish
 from .document import atomic_write
@@ -172,6 +173,7 @@ class _Task:
     where: str
     values: Mapping[str, object]
     target: Path
+    validated: bool  # False: raw values, validated where the task runs
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,9 @@ def _document_properties(name: str, options: _Options) -> dict[str, str]:
 
 def _run(template: Template, task: _Task, options: _Options) -> Outcome:
     try:
+        values = task.values
+        if not task.validated:
+            values = template.validate(values, where=task.where)
         exists = task.target.exists()
         if exists and not options.overwrite:
             return Outcome(
@@ -202,7 +207,7 @@ def _run(template: Template, task: _Task, options: _Options) -> Outcome:
                 "the file exists; pass --overwrite to replace it",
             )
         properties = _document_properties(task.name, options)
-        document = template.fill_validated(task.values, force=options.force, **properties)
+        document = template.fill_validated(values, force=options.force, **properties)
         if options.flatten:
             publish.flatten(document, keep_placeholders=options.keep_placeholders)
         elif options.lock:
@@ -226,18 +231,20 @@ def _run(template: Template, task: _Task, options: _Options) -> Outcome:
         )
 
 
-# Worker processes open the template once, from its bytes, in their initializer.
+# The template in a worker process: inherited from the parent when forked, opened once from its
+# bytes by the initializer when spawned.
 _WORKER_TEMPLATE: Template | None = None
 
 
 def _init_worker(data: bytes, name: str, duplicate_tags: str) -> None:
     global _WORKER_TEMPLATE
     _WORKER_TEMPLATE = Template.open(data, name=name, duplicate_tags=duplicate_tags)
+    _WORKER_TEMPLATE.model()
 
 
-def _run_in_worker(task: _Task, options: _Options) -> Outcome:
+def _run_chunk(tasks: list[_Task], options: _Options) -> list[Outcome]:
     assert _WORKER_TEMPLATE is not None
-    return _run(_WORKER_TEMPLATE, task, options)
+    return [_run(_WORKER_TEMPLATE, task, options) for task in tasks]
 
 
 # -- the batch --------------------------------------------------------------------------------
@@ -259,16 +266,11 @@ def _tasks(
             )
             continue
         if isinstance(record, PlanRecord):
-            name, where, values = record.name, record.where, record.values
+            name, where, values, validated = record.name, record.where, record.values, True
         else:
-            data = dict(record)
-            name = str(data.pop("Gemeente", "") or "").strip()
-            where = f"record {index + 1}"
-            try:
-                values = template.validate(data, where=where)
-            except DocxAanpakError as e:
-                failures.append((index, Outcome(name or "?", Status.FAILED, where, message=str(e))))
-                continue
+            values = dict(record)
+            name = str(values.pop("Gemeente", "") or "").strip()
+            where, validated = f"record {index + 1}", False
             if not name:
                 failures.append(
                     (
@@ -288,7 +290,7 @@ def _tasks(
             )))  # fmt: skip
             continue
         taken[folded] = name
-        yield _Task(index, name, where, values, out_dir / filename)
+        yield _Task(index, name, where, values, out_dir / filename, validated)
 
 
 def fill_many(
@@ -342,22 +344,59 @@ def fill_many(
             done(task.index, _run(template, task, options))
         flush_failures()
     else:
-        context = multiprocessing.get_context(_start_method())
+        _fill_in_workers(template, tasks, options, workers, done, flush_failures)
+        flush_failures()
+    return BatchReport([results[i] for i in sorted(results)])
+
+
+CHUNK = 8  # records per task sent to a worker: fewer round trips, little imbalance at the end
+
+
+def _fill_in_workers(
+    template: Template,
+    tasks: Iterator[_Task],
+    options: _Options,
+    workers: int,
+    done: Callable[[int, Outcome], None],
+    flush_failures: Callable[[], None],
+) -> None:
+    """Run the tasks in worker processes, a bounded number of chunks in flight."""
+    global _WORKER_TEMPLATE
+    method = _start_method()
+    initializer: Callable[..., None] | None = None
+    initargs: tuple[Any, ...] = ()
+    if method == "fork":
+        # Forked workers inherit the parsed and compiled template. Warm it first (the pydantic
+        # model, the compressed unchanged parts), or every worker would pay for that itself.
+        template.model()
+        template.document.package.to_bytes()
+        _WORKER_TEMPLATE = template
+    else:
         source = template.document.package.to_bytes()
-        window = workers * 8
+        initializer = _init_worker
         initargs = (source, template.name, template.duplicate_tags)
+    context = multiprocessing.get_context(method)
+    window = workers * 4
+    pending: dict[Future[list[Outcome]], list[int]] = {}
+    try:
         with ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_init_worker, initargs=initargs
+            workers, mp_context=context, initializer=initializer, initargs=initargs
         ) as pool:
-            pending: dict[Future[Outcome], int] = {}
+            chunk: list[_Task] = []
             for task in tasks:
                 flush_failures()
-                pending[pool.submit(_run_in_worker, task, options)] = task.index
-                if len(pending) >= window:
-                    _drain(pending, done, wait_all=False)
-            flush_failures()
+                chunk.append(task)
+                if len(chunk) == CHUNK:
+                    pending[pool.submit(_run_chunk, chunk, options)] = [t.index for t in chunk]
+                    chunk = []
+                    if len(pending) >= window:
+                        _drain(pending, done, wait_all=False)
+            if chunk:
+                pending[pool.submit(_run_chunk, chunk, options)] = [t.index for t in chunk]
             _drain(pending, done, wait_all=True)
-    return BatchReport([results[i] for i in sorted(results)])
+    finally:
+        if method == "fork":
+            _WORKER_TEMPLATE = None
 
 
 def _start_method() -> str:
@@ -369,13 +408,16 @@ def _start_method() -> str:
 
 
 def _drain(
-    pending: dict[Future[Outcome], int], done: Callable[[int, Outcome], None], *, wait_all: bool
+    pending: dict[Future[list[Outcome]], list[int]],
+    done: Callable[[int, Outcome], None],
+    *,
+    wait_all: bool,
 ) -> None:
-    from concurrent.futures import FIRST_COMPLETED, wait
-
     while pending:
         finished, _ = wait(list(pending), return_when=FIRST_COMPLETED)
         for future in finished:
-            done(pending.pop(future), future.result())
+            indexes = pending.pop(future)
+            for index, outcome in zip(indexes, future.result(), strict=True):
+                done(index, outcome)
         if not wait_all:
             return
