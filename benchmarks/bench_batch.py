@@ -526,7 +526,7 @@ def main(argv: list[str] | None = None) -> int:
     # Rounds per method: docx_aanpak, zip floor, python-docx, docxtpl (far slower, far off its
     # target), and runs of each batch.
     rounds = (2, 2, 1, 1) if args.quick else (5, 5, 5, 2)
-    batch_runs = 1 if args.quick else 3
+    batch_runs = 2 if args.quick else 5
     print(f"docx_aanpak batch benchmark{' (quick)' if args.quick else ''}")
     print(
         f"Python {platform.python_version()} on {platform.system()} {platform.machine()}, "

@@ -8,6 +8,7 @@ reported with its cell references and does not stop the others.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import multiprocessing
 import os
@@ -378,6 +379,10 @@ def _fill_in_workers(
     context = multiprocessing.get_context(method)
     window = workers * 4
     pending: dict[Future[list[Outcome]], list[int]] = {}
+    if method == "fork":
+        # Keep the children's garbage collector off the parent's objects: touching them would
+        # copy every page of the parent's heap into each worker.
+        gc.freeze()
     try:
         with ProcessPoolExecutor(
             workers, mp_context=context, initializer=initializer, initargs=initargs
@@ -397,6 +402,7 @@ def _fill_in_workers(
     finally:
         if method == "fork":
             _WORKER_TEMPLATE = None
+            gc.unfreeze()
 
 
 def _start_method() -> str:
