@@ -46,10 +46,13 @@ class Change:
 
 
 REWORDED = (
-    Change((BORGEN, "Hoe betrek ik het college?"),
-           (BORGEN, "Op welke manier betrek ik het college?")),
-    Change((AANDACHT, "Wie wordt de aandachtsfunctionaris/adviseur?"),
-           (AANDACHT, "Wie is de aandachtsfunctionaris/adviseur radicalisering?")),
+    Change(
+        (BORGEN, "Hoe betrek ik het college?"), (BORGEN, "Op welke manier betrek ik het college?")
+    ),
+    Change(
+        (AANDACHT, "Wie wordt de aandachtsfunctionaris/adviseur?"),
+        (AANDACHT, "Wie is de aandachtsfunctionaris/adviseur radicalisering?"),
+    ),
 )
 MOVED = Change(
     (DESKUNDIGHEID, "Hoe zorg ik voor continuïteit in de deskundigheidsbevordering?"),
@@ -116,7 +119,8 @@ class _Ids:
 
     def __init__(self, root: ox.Element) -> None:
         self.sdt_ids = {
-            int(el.get(ox.W_VAL, "0")) for el in root.iter(ox.qn("w:id"))
+            int(el.get(ox.W_VAL, "0"))
+            for el in root.iter(ox.qn("w:id"))
             if el.getparent() is not None and el.getparent().tag == ox.qn("w:sdtPr")
         }
         self.para_ids = {p.get(f"{{{W14}}}paraId") for p in root.iter(ox.W_P)}
@@ -153,8 +157,10 @@ def transform(root: ox.Element) -> None:
     ids = _Ids(root)
     # A prototype question block: a question paragraph, an empty one, a control that shows its
     # placeholder and an empty paragraph (copied before anything changes).
-    prototype = [ox.deepcopy(el) for el in _block(_answer_cell(root, SIGNALEREN),
-                                                   "Hoe weeg ik die signalen?")]
+    prototype = [
+        ox.deepcopy(el)
+        for el in _block(_answer_cell(root, SIGNALEREN), "Hoe weeg ik die signalen?")
+    ]
     assert ox.qn("w:showingPlcHdr") in {el.tag for el in prototype[2].iter()}
 
     for change in REWORDED:
@@ -187,9 +193,10 @@ def transform(root: ox.Element) -> None:
 def build_v2(template: Path = TEMPLATE) -> bytes:
     """The bytes of version 2 of the template, as a .docx."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(template) as source, zipfile.ZipFile(
-        buffer, "w", compression=zipfile.ZIP_DEFLATED
-    ) as target:
+    with (
+        zipfile.ZipFile(template) as source,
+        zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as target,
+    ):
         for info in source.infolist():
             data = source.read(info)
             if info.filename == "word/document.xml":

@@ -64,8 +64,7 @@ def answers() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def plans(tmp_path_factory: pytest.TempPathFactory, v1: Template,
-          answers: dict[str, str]) -> Path:
+def plans(tmp_path_factory: pytest.TempPathFactory, v1: Template, answers: dict[str, str]) -> Path:
     """A folder with the Waalzicht plan and a second plan, both filled in version 1."""
     folder = tmp_path_factory.mktemp("oud")
     v1.fill(answers, title=TITLE).save(folder / "waalzicht.docx")
@@ -81,8 +80,7 @@ def migration(plans: Path, v2: Template) -> Migration:
 
 def where(template: Template, section: str, question: str) -> str:
     """The key of the field asking ``question`` in row/section ``section``."""
-    found = [f.key for f in template.fields
-             if f.section == section and f.label.strip() == question]
+    found = [f.key for f in template.fields if f.section == section and f.label.strip() == question]
     assert len(found) == 1, (section, question, found)
     return found[0]
 
@@ -100,8 +98,9 @@ def expected_keys(v1: Template, v2: Template) -> dict[str, str | None]:
 
 
 @pytest.fixture(scope="module")
-def expected_values(expected_keys: dict[str, str | None], answers: dict[str, str],
-                    v2: Template) -> dict[str, object]:
+def expected_values(
+    expected_keys: dict[str, str | None], answers: dict[str, str], v2: Template
+) -> dict[str, object]:
     values: dict[str, object] = {f.key: None for f in v2.fields}
     for old, new in expected_keys.items():
         if new is not None:
@@ -112,8 +111,9 @@ def expected_values(expected_keys: dict[str, str | None], answers: dict[str, str
 # -- version 2 itself ---------------------------------------------------------------------------
 
 
-def test_template_v2_is_valid_and_holds_the_changes(v2_bytes: bytes, v2: Template,
-                                                    tmp_path: Path) -> None:
+def test_template_v2_is_valid_and_holds_the_changes(
+    v2_bytes: bytes, v2: Template, tmp_path: Path
+) -> None:
     path = tmp_path / "lokale_aanpak_v2.docx"
     path.write_bytes(v2_bytes)
     assert_valid(path)
@@ -141,8 +141,7 @@ def test_normalize_folds_case_diacritics_and_punctuation() -> None:
     )
 
 
-def test_reworded_and_moved_questions_score_above_the_threshold(v1: Template,
-                                                                v2: Template) -> None:
+def test_reworded_and_moved_questions_score_above_the_threshold(v1: Template, v2: Template) -> None:
     for change in (*REWORDED, MOVED):
         assert change.old is not None and change.new is not None
         old = v1.field(where(v1, *change.old))
@@ -154,9 +153,11 @@ def test_unrelated_questions_of_the_template_stay_below_the_threshold(v1: Templa
     scores = [similarity(a, b) for a, b in itertools.permutations(v1.fields, 2)]
     assert max(scores) < DEFAULT_THRESHOLD
     # A rewording of the frame weighs less than a change of subject.
-    assert question_similarity("Hoe betrek ik het college?",
-                               "Op welke manier betrek ik het college?") > question_similarity(
-        "Welke interne beleidsvelden betrek ik?", "Welke externe partners betrek ik?")
+    assert question_similarity(
+        "Hoe betrek ik het college?", "Op welke manier betrek ik het college?"
+    ) > question_similarity(
+        "Welke interne beleidsvelden betrek ik?", "Welke externe partners betrek ik?"
+    )
 
 
 def test_answers_whose_question_survives_all_land_in_version_2(
@@ -222,8 +223,16 @@ def test_the_report_lists_every_dropped_answer_and_new_question(
     rows = list(book["Migratie"].iter_rows(values_only=True))
     header, body = rows[0], rows[1:]
     column = {name: i for i, name in enumerate(header)}
-    assert {"plan", "status", "oude sectie", "oude vraag", "nieuwe sectie", "nieuwe vraag",
-            "score", "antwoord"} <= set(column)
+    assert {
+        "plan",
+        "status",
+        "oude sectie",
+        "oude vraag",
+        "nieuwe sectie",
+        "nieuwe vraag",
+        "score",
+        "antwoord",
+    } <= set(column)
 
     def status(name: str) -> list[tuple[object, ...]]:
         return [row for row in body if row[column["status"]] == name]
@@ -232,8 +241,10 @@ def test_the_report_lists_every_dropped_answer_and_new_question(
     [dropped] = status("vervallen")
     assert dropped[column["oude vraag"]].strip() == DELETED.old[1]
     assert dropped[column["antwoord"]] == answers[where(v1, *DELETED.old)]
-    assert [(row[column["nieuwe sectie"]], row[column["nieuwe vraag"]].strip())
-            for row in status("nieuw open")] == [c.new for c in ADDED]
+    assert [
+        (row[column["nieuwe sectie"]], row[column["nieuwe vraag"]].strip())
+        for row in status("nieuw open")
+    ] == [c.new for c in ADDED]
     assert len(status("herkend")) == len(migrations[0].fuzzy)
     assert all(row[column["score"]] >= DEFAULT_THRESHOLD for row in status("herkend"))
     assert len(status("overgenomen")) == len(migrations[0].carried)
@@ -265,10 +276,11 @@ def test_a_document_without_controls_is_reported_and_the_others_go_on(
 
 def test_a_document_from_another_template_is_not_migrated(v2: Template, tmp_path: Path) -> None:
     other = tmp_path / "subsidie.docx"
-    body = (p("Wat is het gevraagde subsidiebedrag?")
-            + rich_block(p("€ 12.000"), tag="subsidiebedrag", alias=None)
-            + p(r("Naam aanvrager: "), plain_run("Stichting De Brug", tag="aanvrager",
-                                                   alias=None)))
+    body = (
+        p("Wat is het gevraagde subsidiebedrag?")
+        + rich_block(p("€ 12.000"), tag="subsidiebedrag", alias=None)
+        + p(r("Naam aanvrager: "), plain_run("Stichting De Brug", tag="aanvrager", alias=None))
+    )
     other.write_bytes(build_docx(body))
     with pytest.raises(TemplateMismatchError, match="none of its 2 answers"):
         migrate(other, v2)
@@ -276,16 +288,21 @@ def test_a_document_from_another_template_is_not_migrated(v2: Template, tmp_path
 
 def test_an_answer_the_new_field_refuses_is_dropped_with_the_reason(tmp_path: Path) -> None:
     old = tmp_path / "oud.docx"
-    old.write_bytes(build_docx(
-        p("Welke partners doen mee?")
-        + rich_block(p("Politie") + p("Scholen"), tag="partners", alias=None)
-        + p("Wie is de contactpersoon?")
-        + rich_block(p("Jan de Vries"), tag="contact", alias=None)
-    ))
-    new = Template.open(build_docx(
-        p(r("Welke partners doen mee? "), plain_run(None, tag="partners", alias=None))
-        + p(r("Wie is de contactpersoon? "), plain_run(None, tag="contact", alias=None))
-    ), name="nieuw.docx")
+    old.write_bytes(
+        build_docx(
+            p("Welke partners doen mee?")
+            + rich_block(p("Politie") + p("Scholen"), tag="partners", alias=None)
+            + p("Wie is de contactpersoon?")
+            + rich_block(p("Jan de Vries"), tag="contact", alias=None)
+        )
+    )
+    new = Template.open(
+        build_docx(
+            p(r("Welke partners doen mee? "), plain_run(None, tag="partners", alias=None))
+            + p(r("Wie is de contactpersoon? "), plain_run(None, tag="contact", alias=None))
+        ),
+        name="nieuw.docx",
+    )
     result = migrate(old, new)
     assert result.values == {"contact": "Jan de Vries"}
     [dropped] = result.dropped
@@ -339,7 +356,10 @@ def test_format_report_shows_scores_and_full_dropped_answers(
 def test_report_keeps_answers_as_text(tmp_path: Path) -> None:
     answer = '=HYPERLINK("http://example.org")\x07 en\nmeer'
     migration = Migration(
-        plan="Plan", source=tmp_path / "plan.docx", title=None, template="nieuw.docx",
+        plan="Plan",
+        source=tmp_path / "plan.docx",
+        title=None,
+        template="nieuw.docx",
         dropped=[Dropped("k", "Sectie", "Vraag?", answer, "no matching question")],
     )
     path = tmp_path / "r.xlsx"

@@ -45,8 +45,17 @@ PLACEHOLDER_TEXT = NL.text_placeholder
 PLACEHOLDER_STYLE = NL.placeholder_style
 W = ox.NS["w"]
 # Schema order of w:sdtPr's children (ECMA-376 CT_SdtPr) up to dataBinding.
-SDT_PR_ORDER = ("rPr", "alias", "tag", "id", "lock", "placeholder", "temporary",
-                "showingPlcHdr", "dataBinding")
+SDT_PR_ORDER = (
+    "rPr",
+    "alias",
+    "tag",
+    "id",
+    "lock",
+    "placeholder",
+    "temporary",
+    "showingPlcHdr",
+    "dataBinding",
+)
 
 
 def w(name: str) -> str:
@@ -77,17 +86,20 @@ def story_xml(path: Path) -> dict[str, bytes]:
         return {
             name: archive.read(name)
             for name in archive.namelist()
-            if name.startswith("word/") and "/" not in name[5:]
-            and name.rsplit("/", 1)[-1].startswith(("document", "header", "footer", "footnotes",
-                                                     "endnotes"))
+            if name.startswith("word/")
+            and "/" not in name[5:]
+            and name.rsplit("/", 1)[-1].startswith(
+                ("document", "header", "footer", "footnotes", "endnotes")
+            )
         }
 
 
 def pdf_text(pdf: Path) -> str:
     """pdftotext in reading order (not -layout: a cell's lines stay together)."""
     require("pdftotext", shutil.which("pdftotext"), "apt-get install poppler-utils")
-    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
-                          check=True, timeout=120).stdout
+    return subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True, timeout=120
+    ).stdout
 
 
 def _flat(text: str) -> str:
@@ -105,8 +117,10 @@ def missing_answers(text: str, needles: list[str]) -> list[str]:
         words = needle.split()
         if _flat(needle) in hay:
             continue
-        if any(_flat(" ".join(words[:k])) in hay and _flat(" ".join(words[k:])) in hay
-               for k in range(1, len(words))):
+        if any(
+            _flat(" ".join(words[:k])) in hay and _flat(" ".join(words[k:])) in hay
+            for k in range(1, len(words))
+        ):
             continue
         missing.append(needle)
     return missing
@@ -135,8 +149,7 @@ def texts(container: ox.Element) -> list[str]:
 
 
 def no_controls(document: Document) -> bool:
-    return all(next(root.iter(ox.W_SDT), None) is None
-               for _, root in document.iter_story_trees())
+    return all(next(root.iter(ox.W_SDT), None) is None for _, root in document.iter_story_trees())
 
 
 def all_text(element: ox.Element) -> str:
@@ -149,16 +162,18 @@ def uses_placeholder_style(element: ox.Element) -> bool:
 
 
 def pr(tag: str, *, showing: bool = False) -> str:
-    return sdt_pr(sdt_id=abs(hash(tag)) % 100_000 + 1, tag=tag, docpart=DOCPART_TEXT,
-                  showing=showing)
+    return sdt_pr(
+        sdt_id=abs(hash(tag)) % 100_000 + 1, tag=tag, docpart=DOCPART_TEXT, showing=showing
+    )
 
 
 # -- flatten: small documents -------------------------------------------------------------------
 
 
 def test_flatten_puts_run_level_content_into_its_paragraph() -> None:
-    document = open_doc(p(r("Gemeente: "), rich_run("Waalzicht", tag="naam", alias=None),
-                          r(" (Gelderland)")))
+    document = open_doc(
+        p(r("Gemeente: "), rich_run("Waalzicht", tag="naam", alias=None), r(" (Gelderland)"))
+    )
     flatten(document)
     body = body_of(document)
     paragraph = body.find(ox.W_P)
@@ -187,8 +202,9 @@ def test_flatten_keeps_placeholder_text_in_normal_style_when_asked() -> None:
 
 
 def test_flatten_puts_block_level_paragraphs_into_the_body() -> None:
-    document = open_doc(p("Voor") + rich_block(p("Eerste") + p("Tweede"), tag="a", alias=None)
-                        + p("Na"))
+    document = open_doc(
+        p("Voor") + rich_block(p("Eerste") + p("Tweede"), tag="a", alias=None) + p("Na")
+    )
     flatten(document)
     body = body_of(document)
     assert tags(body) == ["p", "p", "p", "p", "sectPr"]
@@ -267,8 +283,11 @@ def test_flatten_keeps_a_checkbox_glyph() -> None:
 
 
 def test_flatten_reaches_headers_and_footers() -> None:
-    document = open_doc(p("Tekst"), headers=[p(rich_run("Waalzicht", tag="kop", alias=None))],
-                        footers=[p(rich_run(None, tag="voet", alias=None))])
+    document = open_doc(
+        p("Tekst"),
+        headers=[p(rich_run("Waalzicht", tag="kop", alias=None))],
+        footers=[p(rich_run(None, tag="voet", alias=None))],
+    )
     flatten(document)
     assert no_controls(document)
     header = next(root for story, root in document.iter_story_trees() if story.kind == "header")
@@ -276,14 +295,19 @@ def test_flatten_reaches_headers_and_footers() -> None:
 
 
 def test_flattened_small_documents_pass_the_validator(tmp_path: Path) -> None:
-    table = tbl(tr(tc(p("Vraag")), sdt(pr("cel", showing=True),
-                                       tc(p(placeholder_run(PLACEHOLDER_TEXT, NL))))),
-                loc=NL)
+    table = tbl(
+        tr(
+            tc(p("Vraag")),
+            sdt(pr("cel", showing=True), tc(p(placeholder_run(PLACEHOLDER_TEXT, NL)))),
+        ),
+        loc=NL,
+    )
     bodies = {
         "run": p(r("Gemeente: "), rich_run(None, tag="naam", alias=None)),
         "cell": table + rich_block(None, tag="b", alias=None) + table + p(),
-        "nested": rich_block(p(r("Naam: "), plain_run("Jan", tag="naam", alias=None)),
-                             tag="groep", alias=None),
+        "nested": rich_block(
+            p(r("Naam: "), plain_run("Jan", tag="naam", alias=None)), tag="groep", alias=None
+        ),
     }
     paths = []
     for name, body in bodies.items():
@@ -334,7 +358,8 @@ def test_flatten_keeps_placeholders_without_the_grey_style_when_asked(
     template: Template, tmp_path: Path
 ) -> None:
     showing = sum(
-        1 for sdt_el in template.document.tree("word/document.xml").iter(ox.W_SDT)
+        1
+        for sdt_el in template.document.tree("word/document.xml").iter(ox.W_SDT)
         if sdt_el.find(f"{w('sdtPr')}/{w('showingPlcHdr')}") is not None
     )
     assert showing > 20
@@ -382,16 +407,18 @@ def test_lock_marks_every_control_at_its_schema_position(
 
 
 def test_lock_replaces_an_existing_lock() -> None:
-    document = open_doc(p(r("Naam: "), plain_run("Jan", tag="naam", alias="Naam",
-                                                  lock="sdtLocked")))
+    document = open_doc(
+        p(r("Naam: "), plain_run("Jan", tag="naam", alias="Naam", lock="sdtLocked"))
+    )
     lock(document, mode="contentLocked")
     [pr_el] = _sdt_prs(document)
     assert [x.get(ox.W_VAL) for x in pr_el.findall(w("lock"))] == ["contentLocked"]
     assert [ox.local_name(c) for c in pr_el][:4] == ["alias", "tag", "id", "lock"]
 
 
-def test_a_locked_plan_is_filled_again_only_with_force(template: Template,
-                                                        plan: dict[str, str]) -> None:
+def test_a_locked_plan_is_filled_again_only_with_force(
+    template: Template, plan: dict[str, str]
+) -> None:
     document = template.fill(plan)
     lock(document)
     locked = Template(document, template.fields)
@@ -432,8 +459,7 @@ def test_to_pdf_converts_in_parallel_and_the_pdfs_hold_the_answers(
     assert sorted(x.name for x in out.iterdir()) == ["rivierenland.pdf", "waalzicht.pdf"]
 
 
-def test_to_pdf_keeps_an_existing_pdf_unless_overwrite(template: Template,
-                                                       tmp_path: Path) -> None:
+def test_to_pdf_keeps_an_existing_pdf_unless_overwrite(template: Template, tmp_path: Path) -> None:
     require_office()
     source = tmp_path / "plan.docx"
     template.fill({"handhaving": "Convenant."}).save(source)
@@ -447,8 +473,9 @@ def test_to_pdf_keeps_an_existing_pdf_unless_overwrite(template: Template,
     assert (out / "plan.pdf").read_bytes().startswith(b"%PDF")
 
 
-def test_a_failed_conversion_names_the_file_and_the_others_go_on(template: Template,
-                                                                 tmp_path: Path) -> None:
+def test_a_failed_conversion_names_the_file_and_the_others_go_on(
+    template: Template, tmp_path: Path
+) -> None:
     require_office()
     good = tmp_path / "goed.docx"
     template.fill({}).save(good)
