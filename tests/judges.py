@@ -45,7 +45,7 @@ def validator_command() -> list[str] | None:
 def validate(path: Path | str) -> dict[str, object]:
     """Run the Open XML SDK validator on one file and return its JSON report."""
     command = validator_command()
-    require("ooxml-validator", command, "run `npm ci` in the repository root")
+    require("ooxml-validator", command, "run `npm install` in the repository root")
     assert command is not None
     proc = subprocess.run(
         [*command, str(path)], capture_output=True, text=True, timeout=300, check=False
