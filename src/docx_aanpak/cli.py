@@ -20,6 +20,7 @@ from .document import Document, atomic_write
 from .errors import DataFileError, DocxAanpakError
 from .extract import extract_values
 from .model import model_name, render_model_source
+from .records import load_json
 from .scan import DUPLICATE_TAGS, Field, scan
 from .template import Template
 
@@ -67,20 +68,6 @@ def _field_json(item: Field) -> dict[str, Any]:
     if item.children:
         data["children"] = [_field_json(c) for c in item.children]
     return data
-
-
-def _read_json(path: str) -> Any:
-    try:
-        with Path(path).open(encoding="utf-8-sig") as handle:
-            return json.load(handle)
-    except FileNotFoundError:
-        raise DataFileError(f"{path}: no such file") from None
-    except json.JSONDecodeError as e:
-        raise DataFileError(
-            f"{path}: not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})"
-        ) from None
-    except UnicodeDecodeError as e:
-        raise DataFileError(f"{path}: not UTF-8 text ({e.reason})") from None
 
 
 def _template(args: argparse.Namespace, path: str | None = None) -> Template:
@@ -258,7 +245,7 @@ def cmd_fill(args: argparse.Namespace) -> int:
     if args.flatten and args.lock:
         raise DataFileError("--flatten removes the controls; it cannot be combined with --lock")
     if Path(args.values).suffix.lower() == ".json":
-        data = _read_json(args.values)
+        data = load_json(args.values)
         if isinstance(data, dict) and "plannen" not in data:
             return _fill_one(args, template, data)
     from .records import read_records

@@ -17,6 +17,7 @@ from . import _ooxml as ox
 from .dates import format_date, parse_date
 
 __all__ = [
+    "SKIP_TEXT",
     "Binding",
     "Choice",
     "ContentControl",
@@ -59,17 +60,19 @@ _INLINE_PARENTS = {
     f"{{{W}}}dir",
     f"{{{W}}}bdo",
 }
-# Subtrees whose text is not the visible text of the paragraph they sit in.
-_SKIP_TEXT = {
-    T_PPR,
-    T_RPR,
-    f"{{{W}}}txbxContent",
-    f"{{{MC}}}Fallback",
-    f"{{{W}}}del",
-    f"{{{W}}}moveFrom",
-    T_SDT_PR,
-    T_SDT_END_PR,
-}
+SKIP_TEXT = frozenset(
+    {
+        T_PPR,
+        T_RPR,
+        f"{{{W}}}txbxContent",
+        f"{{{MC}}}Fallback",
+        f"{{{W}}}del",
+        f"{{{W}}}moveFrom",
+        T_SDT_PR,
+        T_SDT_END_PR,
+    }
+)
+"""Subtrees whose text is not the visible text of the paragraph they sit in."""
 
 # Well-known localized styleIds of Word's "Placeholder Text" style, used in addition to the style
 # names found in styles.xml.
@@ -190,7 +193,7 @@ def run_text_into(run: ox.Element, out: list[str]) -> None:
 def _inline_text(element: ox.Element, out: list[str], skip_controls: bool) -> None:
     for child in element:
         tag = child.tag
-        if not isinstance(tag, str) or tag in _SKIP_TEXT:
+        if not isinstance(tag, str) or tag in SKIP_TEXT:
             continue
         if tag == ox.W_R:
             run_text_into(child, out)

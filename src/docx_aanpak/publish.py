@@ -27,7 +27,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import _ooxml as ox
-from .controls import T_SDT_CONTENT, ContentControl, Kind, Level
+from .controls import (
+    T_PPR,
+    T_RPR,
+    T_RSTYLE,
+    T_SDT_CONTENT,
+    T_TCPR,
+    ContentControl,
+    Kind,
+    Level,
+)
 from .document import Document, atomic_write
 from .errors import DocumentError, DocxAanpakError, OutputExistsError, ToolMissingError
 
@@ -42,10 +51,6 @@ __all__ = [
 ]
 
 W = ox.NS["w"]
-T_PPR = f"{{{W}}}pPr"
-T_RPR = f"{{{W}}}rPr"
-T_RSTYLE = f"{{{W}}}rStyle"
-T_TCPR = f"{{{W}}}tcPr"
 T_SECTPR = f"{{{W}}}sectPr"
 T_LOCK = f"{{{W}}}lock"
 

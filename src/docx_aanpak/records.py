@@ -30,12 +30,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import Any
 
 from .controls import Kind
 from .dates import parse_date
 from .errors import DataFileError, Problem, ValidationError
 from .model import xml_problem
-from .scan import Field
+from .scan import VALUE_KINDS, Field
 from .template import Template
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "check_columns",
     "convert",
     "date_text",
+    "load_json",
     "name_problem",
     "number_text",
     "read_records",
@@ -58,17 +60,7 @@ __all__ = [
 NAME_COLUMN = "Gemeente"
 """The column (or JSON member) that holds a plan's name."""
 
-TABLE_KINDS = frozenset(
-    {
-        Kind.RICH_TEXT,
-        Kind.PLAIN_TEXT,
-        Kind.DROPDOWN,
-        Kind.COMBO_BOX,
-        Kind.DATE,
-        Kind.CHECKBOX,
-        Kind.PICTURE,
-    }
-)
+TABLE_KINDS = VALUE_KINDS - {Kind.REPEATING_SECTION}
 """Field kinds that fit in one cell; a repeating section has no column (use JSON for it)."""
 
 TRUE_TEXT = "WAAR"
@@ -584,16 +576,23 @@ def _read_csv(path: Path, template: Template) -> Iterator[PlanRecord | RecordErr
 # -- JSON ---------------------------------------------------------------------------------------
 
 
-def _read_json(path: Path, template: Template) -> Iterator[PlanRecord | RecordError]:
+def load_json(path: str | os.PathLike[str]) -> Any:
+    """A JSON file's content; every problem is a :class:`DataFileError` naming the file."""
     try:
-        with path.open(encoding="utf-8-sig") as handle:
-            data = json.load(handle)
+        with Path(path).open(encoding="utf-8-sig") as handle:
+            return json.load(handle)
+    except FileNotFoundError:
+        raise DataFileError(f"{path}: no such file") from None
     except json.JSONDecodeError as e:
         raise DataFileError(
             f"{path}: not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})"
         ) from None
     except UnicodeDecodeError as e:
         raise DataFileError(f"{path}: not UTF-8 text ({e.reason})") from None
+
+
+def _read_json(path: Path, template: Template) -> Iterator[PlanRecord | RecordError]:
+    data = load_json(path)
     if isinstance(data, dict):
         plans = next((v for k, v in data.items() if k.casefold() == "plannen"), None)
         if plans is None:

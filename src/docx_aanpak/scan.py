@@ -28,6 +28,7 @@ from pydantic import BaseModel
 
 from . import _ooxml as ox
 from .controls import (
+    SKIP_TEXT,
     T_SDT_CONTENT,
     Choice,
     ContentControl,
@@ -62,16 +63,6 @@ VALUE_KINDS = frozenset(
         Kind.REPEATING_SECTION,
     }
 )
-_SKIP = {
-    f"{{{W}}}pPr",
-    f"{{{W}}}rPr",
-    f"{{{W}}}sdtPr",
-    f"{{{W}}}sdtEndPr",
-    f"{{{W}}}txbxContent",
-    f"{{{ox.NS['mc']}}}Fallback",
-    f"{{{W}}}del",
-    f"{{{W}}}moveFrom",
-}
 _RESERVED = frozenset(dir(BaseModel))
 LABEL_WORDS = 8  # a context key keeps the first eight words of the question
 
@@ -220,7 +211,7 @@ class _Walker:
                 self.control(child, scope, Level.BLOCK, None)
             elif tag in (f"{{{W}}}footnote", f"{{{W}}}endnote", f"{{{W}}}comment"):
                 self.blocks(child, _Scope())
-            elif isinstance(tag, str) and tag not in _SKIP:
+            elif isinstance(tag, str) and tag not in SKIP_TEXT:
                 self.blocks(child, scope)
 
     def paragraph(self, paragraph: ox.Element, scope: _Scope) -> None:
@@ -240,7 +231,7 @@ class _Walker:
     def inline(self, element: ox.Element, scope: _Scope, before: list[str]) -> None:
         for child in element:
             tag = child.tag
-            if not isinstance(tag, str) or tag in _SKIP:
+            if not isinstance(tag, str) or tag in SKIP_TEXT:
                 continue
             if tag == ox.W_R:
                 run_text_into(child, before)
