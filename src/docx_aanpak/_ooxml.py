@@ -1,4 +1,4 @@
-"""The XML layer: namespaces, the hardened parser, serialisation and precompiled XPath.
+"""The XML layer: namespaces, the hardened parser, serialisation and XPath.
 
 This is the only module that imports lxml. Relationship types come from python-docx's OPC
 constants. The parser never resolves entities, never touches the network and refuses documents
@@ -174,11 +174,6 @@ def serialize(root: Element) -> bytes:
     return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n' + body
 
 
-def canonical(root: Element) -> bytes:
-    """Canonical XML (C14N 2.0) for comparing trees, independent of prefixes and attribute order."""
-    return etree.tostring(root, method="c14n2")
-
-
 def deepcopy(element: Element) -> Element:
     """A deep copy of an element (lxml copies whole subtrees; no memo is needed)."""
     copied: Element = element.__deepcopy__(None)  # type: ignore[attr-defined]
@@ -200,11 +195,6 @@ def sub(parent: Element, tag: str, attrib: dict[str, str] | None = None) -> Elem
     child = make(tag, attrib)
     parent.append(child)
     return child
-
-
-def xpath(expression: str) -> etree.XPath:
-    """Precompile an XPath expression with the OOXML prefixes bound."""
-    return etree.XPath(expression, namespaces=NS)
 
 
 def xpath_with(expression: str, namespaces: dict[str, str]) -> etree.XPath:

@@ -147,10 +147,6 @@ class Document:
     def mark_changed(self, part: str) -> None:
         self._changed.add(part)
 
-    def replace_tree(self, part: str, tree: ox.Element) -> None:
-        self._trees[part] = tree
-        self._changed.add(part)
-
     def iter_story_trees(self) -> Iterator[tuple[StoryPart, ox.Element]]:
         for story in self.story_parts():
             yield story, self.tree(story.name)
