@@ -1,7 +1,8 @@
 """Values into controls: a new document from the template, as if a person typed the answers.
 
-The template's trees are never changed: only the parts that receive values are copied, filled and
-serialised; every other part is written as it was.
+The template's trees are never changed. A part that receives values is either rendered straight
+into bytes (a compiled part, see :mod:`docx_aanpak.compiled`) or copied, filled and serialised
+(the tree path, for every kind of control); every other part is written as it was.
 """
 
 from __future__ import annotations
