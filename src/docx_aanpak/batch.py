@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from . import publish
-from .document import atomic_write
+from .document import atomic_write, flush_to_disk
 from .errors import DocxAanpakError, OutputExistsError
 from .records import PlanRecord, RecordError
 from .template import Template
@@ -216,7 +216,7 @@ def _run(template: Template, task: _Task, options: _Options) -> Outcome:
         data = document.to_bytes()
         if exists and options.only_changed and task.target.read_bytes() == data:
             return Outcome(task.name, Status.UNCHANGED, task.where, task.target)
-        atomic_write(task.target, data, overwrite=options.overwrite)
+        atomic_write(task.target, data, overwrite=options.overwrite, durable=False)
         return Outcome(task.name, Status.WRITTEN, task.where, task.target)
     except OutputExistsError as e:
         return Outcome(task.name, Status.SKIPPED, task.where, task.target, str(e))
@@ -347,6 +347,9 @@ def fill_many(
     else:
         _fill_in_workers(template, tasks, options, workers, done, flush_failures)
         flush_failures()
+    # Every document was written atomically (a temporary file, then a rename); flushing them to
+    # disk once here, instead of once per file, lets the workers write in parallel.
+    flush_to_disk()
     return BatchReport([results[i] for i in sorted(results)])
 
 

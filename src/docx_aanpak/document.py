@@ -21,7 +21,7 @@ from .errors import OutputExistsError
 from .package import CT_DOCUMENT, CT_TEMPLATE, Package, open_package
 from .styles import StyleSheet
 
-__all__ = ["Document", "StoryPart", "atomic_write"]
+__all__ = ["Document", "StoryPart", "atomic_write", "flush_to_disk"]
 
 W = ox.NS["w"]
 CT_CORE = "application/vnd.openxmlformats-package.core-properties+xml"
@@ -44,40 +44,57 @@ def _read_umask() -> int:
 _UMASK = _read_umask()  # read once, at import, while no other thread can be creating files
 
 
-def atomic_write(path: str | os.PathLike[str], data: bytes, *, overwrite: bool) -> None:
-    """Write ``data`` to ``path`` all at once: a temporary file next to it, then a rename.
+def atomic_write(
+    path: str | os.PathLike[str], data: bytes, *, overwrite: bool, durable: bool = True
+) -> None:
+    """Write ``data`` to ``path`` all at once: a temporary file next to it, then a rename, so a
+    crash never leaves a half-written file.
 
     Without ``overwrite`` an existing file is kept and :class:`OutputExistsError` raised; the check
     and the final link are one atomic step, so a concurrent writer cannot be clobbered either.
+    ``durable`` flushes the data to disk before the rename (``fsync``); a batch that flushes
+    once at the end passes ``False``.
     """
     target = Path(path)
     if not overwrite and target.exists():
         raise OutputExistsError(str(target))
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.parent.is_dir():
+        target.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    tmp = Path(name)
+    tmp: Path | None = Path(name)
     # mkstemp creates the file readable by its owner only; give it the usual permissions.
     if hasattr(os, "fchmod"):  # POSIX; Windows has no such permission bits
         os.fchmod(fd, 0o666 & ~_UMASK)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
+        assert tmp is not None
         if overwrite:
             tmp.replace(target)
-        else:
-            try:
-                os.link(tmp, target)
-            except FileExistsError:
+            tmp = None
+            return
+        try:
+            os.link(tmp, target)
+        except FileExistsError:
+            raise OutputExistsError(str(target)) from None
+        except OSError:
+            # File systems without hard links: fall back to a checked rename.
+            if target.exists():
                 raise OutputExistsError(str(target)) from None
-            except OSError:
-                # File systems without hard links: fall back to a checked rename.
-                if target.exists():
-                    raise OutputExistsError(str(target)) from None
-                tmp.replace(target)
+            tmp.replace(target)
+            tmp = None
     finally:
-        tmp.unlink(missing_ok=True)
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+
+
+def flush_to_disk() -> None:
+    """Flush written files to disk at once (after a batch written with ``durable=False``)."""
+    if hasattr(os, "sync"):
+        os.sync()
 
 
 class Document:
