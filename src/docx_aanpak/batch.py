@@ -25,7 +25,7 @@ from typing import Any
 
 from . import publish
 from .document import atomic_write, flush_to_disk
-from .errors import DocxAanpakError, OutputExistsError
+from .errors import DocxAanpakError, OutputExistsError, ValidationError
 from .records import PlanRecord, RecordError
 from .template import Template
 
@@ -197,7 +197,7 @@ def _run(template: Template, task: _Task, options: _Options) -> Outcome:
     try:
         values = task.values
         if not task.validated:
-            values = template.validate(values, where=task.where)
+            values = template.validate(values)
         exists = task.target.exists()
         if exists and not options.overwrite:
             return Outcome(
@@ -220,6 +220,8 @@ def _run(template: Template, task: _Task, options: _Options) -> Outcome:
         return Outcome(task.name, Status.WRITTEN, task.where, task.target)
     except OutputExistsError as e:
         return Outcome(task.name, Status.SKIPPED, task.where, task.target, str(e))
+    except ValidationError as e:
+        return Outcome(task.name, Status.FAILED, task.where, task.target, e.detail)
     except DocxAanpakError as e:
         return Outcome(task.name, Status.FAILED, task.where, task.target, str(e))
     except OSError as e:
@@ -263,7 +265,7 @@ def _tasks(
         if isinstance(record, RecordError):
             name = record.name or "?"
             failures.append(
-                (index, Outcome(name, Status.FAILED, record.where, message=str(record.error)))
+                (index, Outcome(name, Status.FAILED, record.where, message=record.error.detail))
             )
             continue
         if isinstance(record, PlanRecord):

@@ -218,9 +218,7 @@ def _fill_many(args: argparse.Namespace, template: Template, records: Any) -> in
         )
     for outcome in report.outcomes:
         if outcome.status == Status.FAILED:
-            # Errors from a data file already name the plan and its row.
-            head = "" if outcome.where in outcome.message else f"{outcome.name} ({outcome.where}): "
-            _err(f"Failed: {head}{outcome.message}")
+            _err(f"Failed: {outcome.name} ({outcome.where}): {outcome.message}")
         elif outcome.status == Status.SKIPPED:
             _err(f"Skipped: {outcome.name}: {outcome.message}")
     pdf_failures = 0

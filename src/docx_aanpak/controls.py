@@ -25,6 +25,7 @@ __all__ = [
     "Level",
     "TextFormat",
     "block_paragraphs",
+    "inline_items",
     "paragraph_text",
     "run_text_into",
 ]
@@ -190,20 +191,27 @@ def run_text_into(run: ox.Element, out: list[str]) -> None:
                     out.append(chr(int(code, 16)))
 
 
-def _inline_text(element: ox.Element, out: list[str], skip_controls: bool) -> None:
+def inline_items(element: ox.Element) -> Iterator[ox.Element]:
+    """The runs and controls of inline content in document order, looking through hyperlinks,
+    fields, smart tags and tracked insertions, but not into the controls."""
     for child in element:
         tag = child.tag
         if not isinstance(tag, str) or tag in SKIP_TEXT:
             continue
-        if tag == ox.W_R:
-            run_text_into(child, out)
-        elif tag == ox.W_SDT:
-            if not skip_controls:
-                content = child.find(T_SDT_CONTENT)
-                if content is not None:
-                    _inline_text(content, out, skip_controls)
+        if tag in (ox.W_R, ox.W_SDT):
+            yield child
         else:
-            _inline_text(child, out, skip_controls)
+            yield from inline_items(child)
+
+
+def _inline_text(element: ox.Element, out: list[str], skip_controls: bool) -> None:
+    for item in inline_items(element):
+        if item.tag == ox.W_R:
+            run_text_into(item, out)
+        elif not skip_controls:
+            content = item.find(T_SDT_CONTENT)
+            if content is not None:
+                _inline_text(content, out, skip_controls)
 
 
 def paragraph_text(paragraph: ox.Element, *, skip_controls: bool = False) -> str:

@@ -112,12 +112,12 @@ class ValidationError(DocxAanpakError):
         self.problems = tuple(problems)
         self.context = context
         lines = [str(p) for p in self.problems]
-        head = f"{context}: " if context else ""
+        # ``detail``: the problems without the context, for a report that names the plan already.
         if len(lines) == 1:
-            message = f"{head}{lines[0]}"
+            self.detail = lines[0]
         else:
-            message = f"{head}{len(lines)} invalid values:\n" + "\n".join(f"  - {x}" for x in lines)
-        super().__init__(message)
+            self.detail = f"{len(lines)} invalid values:\n" + "\n".join(f"  - {x}" for x in lines)
+        super().__init__(f"{context}: {self.detail}" if context else self.detail)
 
 
 class FillError(DocxAanpakError):

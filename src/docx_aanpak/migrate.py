@@ -347,28 +347,12 @@ def migrate(
         value = old_values[old.key]
         if old.key in done_old or not _answered(value):
             continue
+        new_key: str | None = None
+        reason = "no matching question in the new template"
         if old.key in refused:
             new_key, problem = refused[old.key]
-            dropped.append(
-                Dropped(
-                    old.key,
-                    old.section,
-                    old.label,
-                    value,
-                    f"does not fit the new field '{new_key}': {problem}",
-                    new_key,
-                )
-            )
-        else:
-            dropped.append(
-                Dropped(
-                    old.key,
-                    old.section,
-                    old.label,
-                    value,
-                    "no matching question in the new template",
-                )
-            )
+            reason = f"does not fit the new field '{new_key}': {problem}"
+        dropped.append(Dropped(old.key, old.section, old.label, value, reason, new_key))
     if dropped and not carried and not fuzzy:
         raise TemplateMismatchError(
             f"{document.name}: none of its {len(dropped)} answers fits a question of "

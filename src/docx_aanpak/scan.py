@@ -34,6 +34,7 @@ from .controls import (
     ContentControl,
     Kind,
     Level,
+    inline_items,
     paragraph_text,
     run_text_into,
 )
@@ -229,16 +230,11 @@ class _Walker:
             scope.last = own
 
     def inline(self, element: ox.Element, scope: _Scope, before: list[str]) -> None:
-        for child in element:
-            tag = child.tag
-            if not isinstance(tag, str) or tag in SKIP_TEXT:
-                continue
-            if tag == ox.W_R:
-                run_text_into(child, before)
-            elif tag == ox.W_SDT:
-                self.control(child, scope, Level.RUN, "".join(before).strip() or None)
+        for item in inline_items(element):
+            if item.tag == ox.W_R:
+                run_text_into(item, before)
             else:
-                self.inline(child, scope, before)
+                self.control(item, scope, Level.RUN, "".join(before).strip() or None)
 
     def control(self, element: ox.Element, scope: _Scope, level: Level, label: str | None) -> None:
         self.record(element, scope, level, label)

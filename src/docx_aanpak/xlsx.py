@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import posixpath
 import re
 import tempfile
 import zipfile
@@ -151,7 +152,11 @@ class XlsxReader:
             target = rel.get("Target", "")
             if rel.get("TargetMode") == "External":
                 continue
-            path = target.lstrip("/") if target.startswith("/") else _join(folder, target)
+            path = (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join(str(folder), target))
+            )
             result[rel.get("Id", "")] = (rel.get("Type", ""), path)
         return result
 
@@ -319,19 +324,6 @@ class XlsxReader:
             except (ValueError, OverflowError):
                 return CellValue(None, code, f"the number {text} is not a date Excel can show")
         return CellValue(number, code, None)
-
-
-def _join(folder: PurePosixPath, target: str) -> str:
-    parts: list[str] = []
-    for piece in (*folder.parts, *target.split("/")):
-        if piece in ("", "."):
-            continue
-        if piece == "..":
-            if parts:
-                parts.pop()
-        else:
-            parts.append(piece)
-    return "/".join(parts)
 
 
 _COLUMNS: dict[str, int] = {}
