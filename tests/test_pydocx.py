@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -32,6 +33,7 @@ from lxml import etree
 from corpus.cases import CASES, Case, by_name
 from corpus.word import png_bytes
 from docx_aanpak import (
+    Document,
     DocumentError,
     FillError,
     Kind,
@@ -483,3 +485,28 @@ def test_libreoffice_renders_the_values_of_outputs_python_docx_saves(judged: Any
         assert needles, name
         assert missing_from(texts[path.resolve()], needles, spaces=False) == [], name
     assert SIGNATURE in " ".join(texts[judged["edited"][0].resolve()].split())
+
+
+# -- the README -----------------------------------------------------------------------------------
+
+
+def test_the_readme_shows_python_docx_in_out_and_in_place(
+    tpl: Template, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## python-docx\n", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```python\n(.*?)```", section, re.S)
+    assert [b for b in blocks if "fill_into(" in b] and [b for b in blocks if "to_python_docx" in b]
+    (tmp_path / "template").symlink_to(ROOT / "template")
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, Any] = {}
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), namespace)
+    assert isinstance(namespace["tpl"].document, Document)
+    assert isinstance(namespace["signed"], docx.document.Document)
+    signed = docx.Document("Waalzicht_getekend.docx")
+    assert tpl.extract(signed)["handhaving"] == "Convenant met politie en OM."
+    assert signed.tables[-1].cell(0, 0).text == "Vastgesteld door de gemeenteraad"
+    concept = docx.Document("Waalzicht_concept.docx")
+    assert tpl.extract(concept)["lokale_ambitie"] == "Jongeren weten waar ze terechtkunnen."
+    assert concept.paragraphs[-1].text == "Bijlage 1: de partners in de regio"
