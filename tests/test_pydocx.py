@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import posixpath
 import re
 import subprocess
 import sys
@@ -24,6 +25,9 @@ from typing import Any
 import docx
 import docx.document
 import pytest
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.part import PartFactory, XmlPart
+from docx.oxml.ns import nsmap as NS
 from docx.oxml.ns import qn
 from docx.oxml.table import CT_Tbl
 from docx.oxml.text.paragraph import CT_P
@@ -31,7 +35,7 @@ from docx.oxml.text.run import CT_R
 from lxml import etree
 
 from corpus.cases import CASES, Case, by_name
-from corpus.word import png_bytes
+from corpus.word import inline_picture, png_bytes, sdt, sdt_pr
 from docx_aanpak import (
     Document,
     DocumentError,
@@ -63,6 +67,11 @@ def saved(document: docx.document.Document) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
 
 
 def part_xml(data: bytes, part: str) -> etree._Element:
@@ -320,8 +329,8 @@ def test_fill_into_fills_headers_footers_footnotes_and_endnotes() -> None:
 def test_fill_into_updates_the_bound_custom_xml() -> None:
     tpl = corpus_template(by_name("bound_plain_text"))
     pd = docx.Document(io.BytesIO(by_name("bound_plain_text").build()))
-    custom = [p for p in pd.part.package.iter_parts() if "customXml/item" in str(p.partname)]
-    store = next(p for p in custom if b"beleidsplan" in p.blob)
+    store = next(p for p in pd.part.package.iter_parts() if p.partname == "/customXml/item1.xml")
+    assert b"<gemeente>Leiden</gemeente>" in store.blob
     tpl.fill_into(pd, {"gemeente_gebonden": "Waalzicht"})
     assert b"<gemeente>Waalzicht</gemeente>" in store.blob  # python-docx's own part object
     assert tpl.extract(pd) == {"gemeente_gebonden": "Waalzicht"}  # the bound value wins
@@ -351,6 +360,66 @@ def test_fill_into_adds_a_picture_python_docx_already_holds_under_its_own_id(
     assert embeds == ["rId20"]
     with zipfile.ZipFile(io.BytesIO(ours)) as z:
         assert [n for n in z.namelist() if n.startswith("word/media/")] == ["word/media/image1.png"]
+
+
+def test_fill_into_updates_custom_xml_python_docx_has_parsed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Should python-docx parse the custom XML part (an XmlPart, not bytes), its tree is
+    replaced."""
+    monkeypatch.setitem(PartFactory.part_type_for, "application/xml", XmlPart)
+    tpl = corpus_template(by_name("bound_plain_text"))
+    pd = docx.Document(io.BytesIO(by_name("bound_plain_text").build()))
+    store = next(p for p in pd.part.package.iter_parts() if p.partname == "/customXml/item1.xml")
+    assert isinstance(store, XmlPart)
+    tpl.fill_into(pd, {"gemeente_gebonden": "Waalzicht"})
+    assert [e.text for e in store.element.iter("{*}gemeente")] == ["Waalzicht"]
+    assert tpl.extract(saved(pd)) == {"gemeente_gebonden": "Waalzicht"}
+
+
+def footnote_with_a_picture(image: bytes) -> docx.document.Document:
+    """The notes case with a picture control in its footnote, made with python-docx: the
+    footnotes part (bytes to python-docx) relates ``image`` as rId1 and the control shows it."""
+    pd = docx.Document(io.BytesIO(by_name("parts_header_footer_notes").build()))
+    notes = next(p for p in pd.part.package.iter_parts() if p.partname == "/word/footnotes.xml")
+    image_part = pd.part.package.get_or_add_image_part(io.BytesIO(image))
+    assert notes.relate_to(image_part, RT.IMAGE) == "rId1"
+    control = sdt(
+        sdt_pr(sdt_id=4711, alias="Logo", tag="noot_logo", type_xml="<w:picture/>"),
+        inline_picture("rId1", name="Logo", docpr_id=4711, cx=457200, cy=457200),
+    )
+    root = etree.fromstring(notes.blob)
+    holder = "".join(f' xmlns:{p}="{NS[p]}"' for p in ("w", "wp", "a", "pic", "r"))
+    picture = etree.fromstring(f"<w:body{holder}>{control}</w:body>")[0]
+    footnote = next(n for n in root.iter(qn("w:footnote")) if n.get(qn("w:id")) == "1")
+    next(footnote.iter(qn("w:p"))).append(picture)
+    notes._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return pd
+
+
+@pytest.mark.parametrize("same", [True, False], ids=["same_image", "new_image"])
+def test_fill_into_puts_a_picture_into_a_part_python_docx_keeps_as_bytes(
+    same: bool, tmp_path: Path
+) -> None:
+    shown = png_bytes(16, 16)
+    pd = footnote_with_a_picture(shown)
+    tpl = Template.open(pd)
+    assert tpl.field("noot_logo").location.part == "word/footnotes.xml"
+    image = tmp_path / "logo.png"
+    image.write_bytes(shown if same else png_bytes(32, 16))
+    tpl.fill_into(pd, {"noot_logo": str(image), "noot_bron": "Eigen telling"})
+    ours = saved(pd)
+    blips = [e.get(R_EMBED) for e in part_xml(ours, "word/footnotes.xml").iter(qn("a:blip"))]
+    # python-docx reuses the part it holds (rId1) or relates the new image as rId2.
+    assert blips == (["rId1"] if same else ["rId2"])
+    with zipfile.ZipFile(io.BytesIO(ours)) as z:
+        media = sorted(n for n in z.namelist() if n.startswith("word/media/"))
+        rels = etree.fromstring(z.read("word/_rels/footnotes.xml.rels"))
+        target = {r.get("Id"): r.get("Target") for r in rels}[blips[0]]
+        assert z.read(posixpath.normpath(posixpath.join("word", target))) == image.read_bytes()
+    assert len(media) == (1 if same else 2)
+    assert Template.open(pd).extract(ours)["noot_bron"] == "Eigen telling"
+    assert_valid(write(tmp_path / "noot.docx", ours))
 
 
 def test_fill_into_validates_like_fill_and_changes_nothing_on_error(

@@ -79,14 +79,16 @@ def _top_level_controls(root: Any) -> list[Any]:
     return [sdt for sdt in root.iter(ox.W_SDT) if next(sdt.iterancestors(ox.W_SDT), None) is None]
 
 
-def _renumber(root: Any, rids: Mapping[str, str]) -> None:
-    """Point references to relationship ids the filling chose at the ones python-docx gave."""
-    if not rids:
-        return
-    for element in root.iter():
+def _renumber(root: Any, rids: Mapping[str, str]) -> bool:
+    """Point references to relationship ids the filling chose at the ones python-docx gave;
+    True if any changed."""
+    changed = False
+    for element in root.iter() if rids else ():
         for name, value in element.attrib.items():
-            if name.startswith(f"{{{_R}}}") and value in rids:
+            if name.startswith(f"{{{_R}}}") and value in rids and rids[value] != value:
                 element.set(name, rids[value])
+                changed = True
+    return changed
 
 
 def write_back(
@@ -97,29 +99,41 @@ def write_back(
 
     Everything is worked out before the document is touched, so an error leaves it as it was.
     """
+    from docx.image.exceptions import (
+        InvalidImageStreamError,
+        UnexpectedEndOfFileError,
+        UnrecognizedImageError,
+    )
+    from docx.image.image import Image
     from docx.opc.oxml import serialize_part_xml
     from docx.opc.part import XmlPart
     from docx.oxml.parser import parse_xml
 
+    name = name_of(document)
     parts: dict[str, Part] = {
         str(part.partname).lstrip("/"): part for part in document.part.package.iter_parts()
     }
 
-    def part(name: str) -> Part:
-        found = parts.get(name)
+    def part(partname: str) -> Part:
+        found = parts.get(partname)
         if found is None:
-            raise FillError(f"{name_of(document)}: python-docx does not hold part {name}")
+            raise FillError(f"{name}: python-docx does not hold part {partname}")
         return found
 
     changed = {
-        name: data
-        for name, data in after.parts.items()
-        if before.parts.get(name) != data and name.lower() != "[content_types].xml"
+        partname: data
+        for partname, data in after.parts.items()
+        if before.parts.get(partname) != data and partname.lower() != "[content_types].xml"
     }
-    # Pictures: the filling related new image parts; python-docx adds them itself.
+
+    # Pictures: the filling related new image parts; python-docx adds them itself. Relationship
+    # parts, content types and the new image parts are python-docx's to write.
     images: list[tuple[str, str, bytes]] = []  # (source part, relationship id, image bytes)
-    for name in changed:
-        source = _source_of(name)
+    for partname in list(changed):
+        source = _source_of(partname)
+        if source is None and partname in before.parts:
+            continue
+        del changed[partname]
         if source is None or source not in before.parts:
             continue
         known = {rel.rid for rel in before.relationships(source)}
@@ -128,34 +142,30 @@ def write_back(
                 continue
             if rel.type != ox.RT_IMAGE or rel.external or rel.target not in after.parts:
                 raise FillError(
-                    f"{name_of(document)}: filling added a relationship python-docx cannot "
-                    f"take over ({rel.type} from {source})"
+                    f"{name}: filling related {rel.target} to {source} ({rel.type}), which "
+                    "python-docx cannot take over"
                 )
-            images.append((source, rel.rid, after.parts[rel.target]))
-    # Relationships and content types are python-docx's to write; new parts are the images.
-    skip = {name for name in changed if name not in before.parts or _source_of(name) is not None}
+            data = after.parts[rel.target]
+            try:
+                Image.from_blob(data)
+            except (InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError) as e:
+                raise FillError(
+                    f"{name}: python-docx cannot read the picture for {source}: {e}"
+                ) from e
+            images.append((source, rel.rid, data))
 
-    trees = {name: parse_xml(changed[name]) for name in changed if name in stories}
+    # Story parts python-docx parsed: each changed outermost control replaces its original, so
+    # python-docx objects over everything else stay valid. Other parts are replaced whole.
+    trees = {partname: parse_xml(data) for partname, data in changed.items()}
     replacements: list[tuple[Any, Any]] = []
-    blobs: dict[str, bytes] = {}
-    elements: list[tuple[XmlPart, Any]] = []
-    for name, data in changed.items():
-        if name in skip:
+    for partname, tree in trees.items():
+        target = part(partname)
+        if partname not in stories or not isinstance(target, XmlPart):
             continue
-        target = part(name)
-        if name not in stories:
-            if isinstance(target, XmlPart):
-                elements.append((target, parse_xml(data)))
-            else:
-                blobs[name] = data
-            continue
-        if not isinstance(target, XmlPart):
-            continue  # bytes to python-docx (footnotes, endnotes): written after the pictures
-        old, new = _top_level_controls(target.element), _top_level_controls(trees[name])
+        old, new = _top_level_controls(target.element), _top_level_controls(tree)
         if len(old) != len(new):
             raise FillError(
-                f"{name_of(document)}: part {name} changed under the filling "
-                f"({len(old)} controls, {len(new)} after filling)"
+                f"{name}: part {partname} holds {len(old)} controls, but {len(new)} after filling"
             )
         for old_sdt, new_sdt in zip(old, new, strict=True):
             if ox.serialize(old_sdt) != ox.serialize(new_sdt):
@@ -167,13 +177,13 @@ def write_back(
     for source, rid, data in images:
         image = package.get_or_add_image_part(io.BytesIO(data))
         rids.setdefault(source, {})[rid] = part(source).relate_to(image, ox.RT_IMAGE)
-    for name, tree in trees.items():
-        _renumber(tree, rids.get(name, {}))
-        if not isinstance(part(name), XmlPart):
-            blobs[name] = serialize_part_xml(tree) if rids.get(name) else changed[name]
+    renumbered = {n for n, tree in trees.items() if _renumber(tree, rids.get(n, {}))}
     for old_sdt, new_sdt in replacements:
         old_sdt.getparent().replace(old_sdt, new_sdt)
-    for name, data in blobs.items():
-        part(name)._blob = data
-    for xml_part, element in elements:
-        xml_part._element = element
+    for partname, tree in trees.items():
+        target = part(partname)
+        if isinstance(target, XmlPart):
+            if partname not in stories:
+                target._element = tree
+        else:  # python-docx keeps it as bytes: footnotes, endnotes, custom XML
+            target._blob = serialize_part_xml(tree) if partname in renumbered else changed[partname]
