@@ -273,13 +273,14 @@ def test_fill_into_fills_a_python_docx_document_in_place(
 
 @pytest.mark.parametrize("case", IN_PLACE_CASES, ids=lambda c: c.name)
 def test_fill_into_writes_what_fill_writes(case: Case, picture: Path) -> None:
-    """Every kind, level and part of the corpus: the same XML in every part as ``fill`` (only
-    [Content_Types].xml is python-docx's own)."""
+    """Every kind, level and part of the corpus: the same XML in every part as ``fill``, core
+    properties included (only [Content_Types].xml is python-docx's own)."""
     tpl = corpus_template(case)
     values = {f.key: sample(f, picture) for f in tpl.fields}
-    reference = tpl.fill(values, force=True).to_bytes()
+    named = {"title": "Waalzicht", "subject": f"{case.name} – Waalzicht"}
+    reference = tpl.fill(values, force=True, **named).to_bytes()
     pd = docx.Document(io.BytesIO(case.build()))
-    tpl.fill_into(pd, values, force=True)
+    tpl.fill_into(pd, values, force=True, **named)
     ours = saved(pd)
     with zipfile.ZipFile(io.BytesIO(reference)) as z:
         names = [n for n in z.namelist() if n != "[Content_Types].xml"]
@@ -460,12 +461,47 @@ def test_fill_into_sets_title_and_subject_and_refills_an_edited_plan(tpl: Templa
         "handhaving": "Nieuw convenant.\nMet een tweede alinea.",
         "lokale_ambitie": "",
     }
-    tpl.fill_into(pd, changed, title="Waalzicht 2026", subject="Lokale aanpak – Waalzicht")
+    properties = pd.core_properties  # held over the call: stays the document's
+    title = "Waalzicht 2026: " + "een titel langer dan de 255 tekens die python-docx zet " * 5
+    tpl.fill_into(pd, changed, title=title, subject="Lokale aanpak – Waalzicht")
     assert tpl.extract(pd) == {**changed, "lokale_ambitie": None}
-    assert pd.core_properties.title == "Waalzicht 2026"
+    assert pd.core_properties.title == properties.title == title
+    properties.author = "Gemeente Waalzicht"
+    assert docx.Document(io.BytesIO(saved(pd))).core_properties.author == "Gemeente Waalzicht"
     assert pd.core_properties.subject == "Lokale aanpak – Waalzicht"
     assert pd.tables[-1].cell(0, 0).text == SIGNATURE
     assert pd.paragraphs[-1].text == ANNEX
+
+
+def without_core_properties(data: bytes) -> bytes:
+    """A package without docProps/core.xml (and its relationship and content type)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            content = source.read(name)
+            if name == "docProps/core.xml":
+                continue
+            if name in ("_rels/.rels", "[Content_Types].xml"):
+                root = etree.fromstring(content)
+                for element in list(root):
+                    if "core" in (element.get("Target", "") + element.get("PartName", "")):
+                        root.remove(element)
+                content = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+def test_reading_a_python_docx_document_adds_no_core_properties() -> None:
+    """python-docx adds a core properties part when ``core_properties`` is first read; reading
+    its document (and naming it) must not."""
+    data = without_core_properties(by_name("rich_text_run").build())
+    pd = docx.Document(io.BytesIO(data))
+    tpl = Template.open(pd)
+    assert tpl.name == "python-docx Document"
+    tpl.fill_into(pd, {f.key: "Ingevuld" for f in tpl.fields})
+    assert set(tpl.extract(pd).values()) == {"Ingevuld"}
+    with zipfile.ZipFile(io.BytesIO(saved(pd))) as z:
+        assert "docProps/core.xml" not in z.namelist()
 
 
 def test_fill_into_does_not_touch_the_template(tpl: Template, template_path: Path) -> None:

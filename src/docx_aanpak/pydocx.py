@@ -8,8 +8,9 @@ when one of its documents is used: a caller that never passes one never imports 
 * in place: the template fills a copy (:func:`read`), then :func:`write_back` moves what the
   filling changed into the python-docx document: each changed control replaces the control it
   came from (everything else, and every python-docx object over it, stays as it was), changed
-  parts python-docx keeps as bytes (footnotes, endnotes, custom XML) get their new bytes, and a
-  picture becomes an image part added through python-docx.
+  parts python-docx keeps as bytes (footnotes, endnotes, custom XML) get their new bytes, other
+  parts python-docx parsed (core properties) their new content, and a picture becomes an image
+  part added through python-docx.
 """
 
 from __future__ import annotations
@@ -42,8 +43,18 @@ def is_python_docx(source: object) -> TypeIs[PyDocxDocument]:
 
 
 def name_of(document: PyDocxDocument) -> str:
-    """How errors name a python-docx document: it has no file name, so by its title, if any."""
-    title = (document.core_properties.title or "").strip()
+    """How errors name a python-docx document: it has no file name, so by its title, if any.
+    (Not through ``document.core_properties``: that adds a core properties part if it lacks one.)
+    """
+    from docx.opc.parts.coreprops import CorePropertiesPart
+
+    try:
+        part = document.part.package.part_related_by(ox.RT_CORE)
+    except KeyError:
+        part = None
+    title = ""
+    if isinstance(part, CorePropertiesPart):
+        title = (part.core_properties.title or "").strip()
     return f"python-docx Document '{title}'" if title else "python-docx Document"
 
 
@@ -77,6 +88,15 @@ def _source_of(rels_part: str) -> str | None:
 def _top_level_controls(root: Any) -> list[Any]:
     """The ``w:sdt`` elements not inside another one, in document order."""
     return [sdt for sdt in root.iter(ox.W_SDT) if next(sdt.iterancestors(ox.W_SDT), None) is None]
+
+
+def _refill(root: Any, tree: Any) -> None:
+    """Give ``root`` the attributes, text and children of ``tree``: the part's root element
+    stays the one python-docx objects hold."""
+    root.attrib.clear()
+    root.attrib.update(dict(tree.attrib))
+    root.text = tree.text
+    root[:] = list(tree)
 
 
 def _renumber(root: Any, rids: Mapping[str, str]) -> bool:
@@ -183,7 +203,7 @@ def write_back(
     for partname, tree in trees.items():
         target = part(partname)
         if isinstance(target, XmlPart):
-            if partname not in stories:
-                target._element = tree
+            if partname not in stories:  # core properties, custom XML python-docx parsed
+                _refill(target.element, tree)
         else:  # python-docx keeps it as bytes: footnotes, endnotes, custom XML
             target._blob = serialize_part_xml(tree) if partname in renumbered else changed[partname]

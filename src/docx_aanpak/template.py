@@ -169,13 +169,13 @@ class Template:
         force: bool = False,
     ) -> PyDocx:
         """Fill the controls of a python-docx ``Document`` in place (body, headers, footers,
-        footnotes, endnotes and bound custom XML) and return it, to edit further and save with
-        python-docx.
+        footnotes, endnotes, bound custom XML, pictures) and return it, to edit further and save
+        with python-docx. The XML written is the XML :meth:`fill` writes.
 
         ``document`` must hold this template's fields (a copy of the template or a plan made
-        from it). Values are validated as by :meth:`fill`; on any error the document is left as
-        it was. Only the filled controls are replaced; python-docx objects over the rest of the
-        document stay valid.
+        from it). Values, ``title``, ``subject`` and ``force`` are as for :meth:`fill`; on any
+        error the document is left as it was. Only the filled controls are replaced; python-docx
+        objects over the rest of the document stay valid.
         """
         if not pydocx.is_python_docx(document):
             raise NotAWordDocumentError(
@@ -187,13 +187,10 @@ class Template:
         ours = Document.open(document)
         fields = self.fields_in(ours)
         context = replace(FillContext.of(ours, fields), force=force)
-        filled = fill_document(ours, fields, validated, context)
+        properties = {"title": title, "subject": subject}
+        filled = fill_document(ours, fields, validated, context, properties=properties)
         stories = {story.name for story in ours.story_parts()}
         pydocx.write_back(document, ours.package, open_package(filled.to_bytes()), stories)
-        if title is not None:
-            document.core_properties.title = title
-        if subject is not None:
-            document.core_properties.subject = subject
         return document
 
     def extract(self, source: Source | Document | PyDocxDocument) -> dict[str, object]:
