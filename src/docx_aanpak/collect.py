@@ -7,11 +7,15 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .document import Document
 from .errors import DocxAanpakError
 from .scan import scan
 from .template import Template
+
+if TYPE_CHECKING:
+    from docx.document import Document as PyDocxDocument
 
 __all__ = ["Collected", "Collection", "Skipped", "collect", "plan_name", "write_collection"]
 
@@ -49,20 +53,23 @@ def plan_name(document: Document, path: Path, template: Template) -> str:
 
 
 def collect(
-    paths: Iterable[str | os.PathLike[str]],
+    paths: Iterable[str | os.PathLike[str] | PyDocxDocument],
     template: Template | None = None,
     *,
     duplicate_tags: str = "error",
 ) -> Collection:
     """Read every plan. Without a template, the first readable plan describes the fields. A file
-    that is not a plan, or was made from another template, is skipped with the reason."""
+    that is not a plan, or was made from another template, is skipped with the reason. A
+    python-docx ``Document`` may stand for a file (its path is then its name)."""
     collection: Collection | None = None if template is None else Collection(template)
     skipped: list[Skipped] = []
     names: dict[str, Path] = {}
     for item in paths:
-        path = Path(item)
+        given = Path(item) if isinstance(item, str | os.PathLike) else None
+        path = given or Path(f"<{type(item).__name__}>")
         try:
-            document = Document.open(path)
+            document = Document.open(item)
+            path = given or Path(document.name)  # a python-docx Document: named by its title
             if collection is None:
                 fields = scan(document, duplicate_tags=duplicate_tags)
                 collection = Collection(Template(document, fields, duplicate_tags=duplicate_tags))

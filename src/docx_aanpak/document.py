@@ -14,12 +14,16 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from . import _ooxml as ox
-from .errors import OutputExistsError
+from . import pydocx
+from .errors import NotAWordDocumentError, OutputExistsError
 from .package import CT_DOCUMENT, CT_TEMPLATE, Package, open_package
 from .styles import StyleSheet
+
+if TYPE_CHECKING:
+    from docx.document import Document as PyDocxDocument
 
 __all__ = ["Document", "StoryPart", "atomic_write", "flush_to_disk"]
 
@@ -116,8 +120,23 @@ class Document:
 
     @classmethod
     def open(
-        cls, source: str | os.PathLike[str] | bytes | BinaryIO, *, name: str | None = None
+        cls,
+        source: str | os.PathLike[str] | bytes | BinaryIO | PyDocxDocument,
+        *,
+        name: str | None = None,
     ) -> Document:
+        """Open a .docx/.dotx: a path, bytes, a binary file or a python-docx ``Document`` (read
+        as python-docx would save it; it is not changed)."""
+        if pydocx.is_python_docx(source):
+            return cls(open_package(pydocx.read(source), name=name or pydocx.name_of(source)))
+        if not isinstance(source, str | os.PathLike | bytes | bytearray) and not callable(
+            getattr(source, "read", None)
+        ):
+            raise NotAWordDocumentError(
+                name or f"a {type(source).__name__} object",
+                "is not a Word document: a path, bytes, a binary file or a python-docx "
+                "Document is needed",
+            )
         return cls(open_package(source, name=name))
 
     @property
@@ -308,6 +327,11 @@ class Document:
 
     def to_bytes(self) -> bytes:
         return self.package.to_bytes(self._changes())
+
+    def to_python_docx(self) -> PyDocxDocument:
+        """This document as a new python-docx ``Document``, to edit further and save with
+        python-docx (imported now)."""
+        return pydocx.to_python_docx(self.to_bytes())
 
     def save(self, target: str | os.PathLike[str] | BinaryIO, *, overwrite: bool = False) -> None:
         """Save as .docx to a path (atomically; existing files only with ``overwrite``) or to a

@@ -29,12 +29,16 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .document import Document, atomic_write
 from .errors import DocxAanpakError, OutputExistsError, TemplateMismatchError, ValidationError
 from .extract import extract_values
 from .scan import Field, scan
 from .template import Template
+
+if TYPE_CHECKING:
+    from docx.document import Document as PyDocxDocument
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -245,7 +249,7 @@ def _plan_name(
 
 
 def migrate(
-    old_plan: str | os.PathLike[str] | Document,
+    old_plan: str | os.PathLike[str] | Document | PyDocxDocument,
     new_template: Template,
     *,
     threshold: float = DEFAULT_THRESHOLD,
@@ -258,9 +262,11 @@ def migrate(
     """
     if isinstance(old_plan, Document):
         document, source = old_plan, None
-    else:
+    elif isinstance(old_plan, str | os.PathLike):
         source = Path(old_plan)
         document = Document.open(source)
+    else:  # a python-docx Document
+        document, source = Document.open(old_plan), None
     generic = (new_template.document.core_property("dc:title") or "").strip() or None
     name, title = _plan_name(document, source, generic)
     old_fields = scan(document)

@@ -6,23 +6,28 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 from pydantic import BaseModel
 
+from . import pydocx
 from .document import Document
-from .errors import TemplateError, TemplateMismatchError
+from .errors import NotAWordDocumentError, TemplateError, TemplateMismatchError
 from .extract import extract_values
 from .fill import FillContext, fill_document
 from .model import build_model, model_name, validate_values
+from .package import open_package
 from .scan import Field, scan
 
 if TYPE_CHECKING:
+    from docx.document import Document as PyDocxDocument
+
     from .batch import BatchReport
 
 __all__ = ["Template"]
 
 Source = str | os.PathLike[str] | bytes | BinaryIO
+PyDocx = TypeVar("PyDocx", bound="PyDocxDocument")
 
 
 class Template:
@@ -50,9 +55,14 @@ class Template:
 
     @classmethod
     def open(
-        cls, source: Source, *, name: str | None = None, duplicate_tags: str = "error"
+        cls,
+        source: Source | PyDocxDocument,
+        *,
+        name: str | None = None,
+        duplicate_tags: str = "error",
     ) -> Template:
-        """Open a .docx or .dotx template. It is read once and never written to.
+        """Open a .docx or .dotx template (a path, bytes, a binary file or a python-docx
+        ``Document``). It is read once and never written to.
 
         ``duplicate_tags="merge"`` accepts controls that share a tag as one field filled in
         every place; by default that is an error.
@@ -149,13 +159,55 @@ class Template:
 
         return fill_many(self, records, out_dir, **options)
 
-    def extract(self, source: Source | Document) -> dict[str, object]:
+    def fill_into(
+        self,
+        document: PyDocx,
+        values: Mapping[str, Any] | BaseModel,
+        *,
+        title: str | None = None,
+        subject: str | None = None,
+        force: bool = False,
+    ) -> PyDocx:
+        """Fill the controls of a python-docx ``Document`` in place (body, headers, footers,
+        footnotes, endnotes, bound custom XML, pictures) and return it, to edit further and save
+        with python-docx. The XML written is the XML :meth:`fill` writes.
+
+        ``document`` must hold this template's fields (a copy of the template or a plan made
+        from it). Values, ``title``, ``subject`` and ``force`` are as for :meth:`fill`; on any
+        error the document is left as it was. Only the filled controls are replaced; python-docx
+        objects over the rest of the document stay valid.
+        """
+        if not pydocx.is_python_docx(document):
+            raise NotAWordDocumentError(
+                f"a {type(document).__name__} object",
+                "fill_into fills a python-docx Document in place; for a file use "
+                "fill(values).save(path)",
+            )
+        validated = self.validate(values)
+        ours = Document.open(document)
+        fields = self.fields_in(ours)
+        context = replace(FillContext.of(ours, fields), force=force)
+        properties = {"title": title, "subject": subject}
+        filled = fill_document(ours, fields, validated, context, properties=properties)
+        stories = {story.name for story in ours.story_parts()}
+        pydocx.write_back(document, ours.package, open_package(filled.to_bytes()), stories)
+        return document
+
+    def extract(self, source: Source | Document | PyDocxDocument) -> dict[str, object]:
         """Read a filled document back: ``{key: value}`` with ``None`` where unfilled.
 
         The document's controls are found and named the same way as the template's; a document
         that lacks fields of this template raises :class:`TemplateMismatchError`.
         """
         document = source if isinstance(source, Document) else Document.open(source)
+        return extract_values(document, self.fields_in(document))
+
+    def fields_in(self, document: Document) -> list[Field]:
+        """This template's fields as found in ``document``, in the template's order.
+
+        Raises :class:`TemplateMismatchError` when the document lacks fields of this template or
+        holds them as another kind of control.
+        """
         found = {f.key: f for f in scan(document, duplicate_tags=self.duplicate_tags)}
         missing = [f.key for f in self.fields if f.key not in found]
         if missing:
@@ -174,4 +226,4 @@ class Template:
                 f"{document.name}: field(s) {', '.join(wrong)} are of another kind than in "
                 f"{self.name}"
             )
-        return extract_values(document, [found[f.key] for f in self.fields])
+        return [found[f.key] for f in self.fields]
