@@ -311,6 +311,10 @@ def _stage(document: Document, source: Path, staged: Path, keep_placeholders: bo
     document.save(staged)
 
 
+def _os_error(error: OSError, source: Path) -> DocumentError:
+    return DocumentError(str(error.filename or source), error.strerror or str(error))
+
+
 def _pdf_target(out: Path, source: Path) -> Path:
     return out / f"{source.stem}.pdf"
 
@@ -367,6 +371,9 @@ def convert_to_pdf(
                 _stage(Document.open(source), source, staged, keep_placeholders)
             except DocxAanpakError as e:
                 results[index] = PdfResult(source, None, e)
+                continue
+            except OSError as e:
+                results[index] = PdfResult(source, None, _os_error(e, source))
                 continue
             conversions.append(Conversion(source, staged, target))
         converted = convert(
@@ -585,8 +592,7 @@ def publish_plans(
                 outcomes.append(Published(source, written, None, e))
                 continue
             except OSError as e:
-                error = DocumentError(str(e.filename or source), e.strerror or str(e))
-                outcomes.append(Published(source, written, None, error))
+                outcomes.append(Published(source, written, None, _os_error(e, source)))
                 continue
             outcomes.append(Published(source, written))
         if conversions:
