@@ -361,3 +361,21 @@ def test_a_file_libreoffice_hangs_on_is_stopped_and_named_and_the_rest_go_on(
     # No LibreOffice of ours is left running.
     running = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True, check=True)
     assert str(tmp_path) not in running.stdout
+
+
+def test_fill_pdf_without_libreoffice_explains_and_writes_nothing(
+    partial: dict[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    values = tmp_path / "waalzicht.json"
+    values.write_text(json.dumps(partial, ensure_ascii=False), encoding="utf-8")
+    plans = tmp_path / "plannen.json"
+    plans.write_text(json.dumps([{"Gemeente": "Waalzicht", **partial}]), encoding="utf-8")
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing"))
+    out = tmp_path / "out"
+    assert main(["fill", str(TEMPLATE), str(values), "-o", str(out / "W.docx"), "--pdf"]) == 3
+    assert main(["fill", str(TEMPLATE), str(plans), "--out", str(out), "--pdf"]) == 3
+    assert capsys.readouterr().err.count("apt-get install libreoffice-writer-nogui") == 2
+    assert not out.exists()

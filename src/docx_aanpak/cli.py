@@ -244,6 +244,10 @@ def cmd_fill(args: argparse.Namespace) -> int:
     template = _template(args)
     if args.flatten and args.lock:
         raise DataFileError("--flatten removes the controls; it cannot be combined with --lock")
+    if args.pdf:
+        from .publish import find_soffice
+
+        find_soffice()  # without LibreOffice, stop before writing any plan
     if Path(args.values).suffix.lower() == ".json":
         data = load_json(args.values)
         if isinstance(data, dict) and "plannen" not in data:

@@ -30,7 +30,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -278,7 +278,6 @@ def convert(
     timeout: float = DEFAULT_TIMEOUT,
     overwrite: bool = False,
     office: str | None = None,
-    on_result: Callable[[PdfResult], None] | None = None,
 ) -> list[PdfResult]:
     """Convert staged files to PDF in ``jobs`` LibreOffice processes and write each PDF to its
     target atomically. Return one result per conversion, in input order.
@@ -314,8 +313,6 @@ def convert(
                 error = DocumentError(str(conversion.target), f"could not be written: {e}")
         result = PdfResult(conversion.source, None if error else conversion.target, error)
         converter.output(conversion).unlink(missing_ok=True)
-        if on_result is not None:
-            on_result(result)
         return result
 
     def work_on(batch: Sequence[Conversion]) -> None:
