@@ -295,3 +295,17 @@ def test_publish_pdf_without_libreoffice_explains_and_writes_nothing(
     assert main(["publish", str(folder), "--out", str(out), "--flatten", "--pdf"]) == 3
     assert "apt-get install libreoffice-writer-nogui" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_publish_keep_placeholders_keeps_them_in_the_document_and_the_pdf(
+    folder: Path, tmp_path: Path
+) -> None:
+    require_office()
+    source = folder / "Waalzicht.docx"
+    showing = "\n".join(paragraphs(source)).count(PLACEHOLDER_TEXT)
+    assert showing >= 10
+    out = tmp_path / "raad"
+    assert main(["publish", str(source), "--out", str(out), "--flatten", "--pdf",
+                 "--keep-placeholders"]) == 0  # fmt: skip
+    assert "\n".join(paragraphs(out / "Waalzicht.docx")).count(PLACEHOLDER_TEXT) == showing
+    assert squash(pdftotext(out / "Waalzicht.pdf")).count(PLACEHOLDER_TEXT) == showing
