@@ -192,6 +192,24 @@ def test_flatten_empties_an_unfilled_run_level_control() -> None:
     assert not uses_placeholder_style(paragraph)
 
 
+def test_flatten_empties_controls_holding_their_placeholders_text_without_the_flag() -> None:
+    """LibreOffice drops w:showingPlcHdr when it saves a plan; the placeholder's text (its
+    docPart in the glossary) must still not be published as an answer."""
+    body_xml = (
+        p(r("Gemeente: "), rich_run(PLACEHOLDER_TEXT, tag="naam", alias=None))
+        + rich_block(p(PLACEHOLDER_TEXT), tag="ambitie", alias=None)
+        + p(r("Regio: "), rich_run("Rivierenland", tag="regio", alias=None))
+    )
+    assert "showingPlcHdr" not in body_xml
+    document = open_doc(body_xml)
+    flatten(document)
+    assert no_controls(document)
+    assert texts(body_of(document)) == ["Gemeente: ", "Regio: Rivierenland"]
+    kept = open_doc(body_xml)
+    flatten(kept, keep_placeholders=True)
+    assert all_text(body_of(kept)).count(PLACEHOLDER_TEXT) == 2
+
+
 def test_flatten_keeps_placeholder_text_in_normal_style_when_asked() -> None:
     document = open_doc(p(r("Gemeente: "), rich_run(None, tag="naam", alias=None)))
     flatten(document, keep_placeholders=True)

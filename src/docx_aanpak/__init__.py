@@ -30,7 +30,7 @@ from .errors import (
 from .excel import read_workbook, write_workbook
 from .extract import ExtractWarning
 from .migrate import Migration, migrate, migrate_many
-from .publish import flatten, lock, to_pdf
+from .publish import PublishReport, flatten, lock, publish_plans, to_pdf
 from .records import PlanRecord, RecordError, read_records
 from .scan import Field, KeyCollisionWarning, Location, scan
 from .template import Template
@@ -63,6 +63,7 @@ __all__ = [
     "OutputExistsError",
     "PlanRecord",
     "Problem",
+    "PublishReport",
     "RecordError",
     "Status",
     "Template",
@@ -78,6 +79,7 @@ __all__ = [
     "lock",
     "migrate",
     "migrate_many",
+    "publish_plans",
     "read_records",
     "read_workbook",
     "safe_filename",

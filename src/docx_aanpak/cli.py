@@ -146,7 +146,7 @@ def _fill_one(args: argparse.Namespace, template: Template, data: dict[str, Any]
     if args.pdf:
         from .publish import to_pdf
 
-        (pdf,) = to_pdf([out], out.parent, overwrite=args.overwrite)
+        (pdf,) = to_pdf([out], out.parent, overwrite=args.overwrite, standard=args.pdf_standard)
         _print(f"Wrote {pdf}")
     return 0
 
@@ -227,7 +227,9 @@ def _fill_many(args: argparse.Namespace, template: Template, records: Any) -> in
 
         done = [o.path for o in report.outcomes
                 if o.status in (Status.WRITTEN, Status.UNCHANGED) and o.path]  # fmt: skip
-        for result in convert_to_pdf(done, out_dir, jobs=args.jobs, overwrite=args.overwrite):
+        for result in convert_to_pdf(
+            done, out_dir, jobs=args.jobs, overwrite=args.overwrite, standard=args.pdf_standard
+        ):
             if result.error is not None:
                 pdf_failures += 1
                 _err(f"PDF failed: {result.error}")
@@ -242,6 +244,10 @@ def cmd_fill(args: argparse.Namespace) -> int:
     template = _template(args)
     if args.flatten and args.lock:
         raise DataFileError("--flatten removes the controls; it cannot be combined with --lock")
+    if args.pdf:
+        from .publish import find_soffice
+
+        find_soffice()  # without LibreOffice, stop before writing any plan
     if Path(args.values).suffix.lower() == ".json":
         data = load_json(args.values)
         if isinstance(data, dict) and "plannen" not in data:
@@ -331,6 +337,52 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0 if all(m.ok for m in migrations) else 1
 
 
+# -- publish ------------------------------------------------------------------------------------
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from .publish import plan_files, publish_plans
+
+    if args.flatten and args.lock:
+        raise DataFileError("--flatten removes the controls; it cannot be combined with --lock")
+    if not (args.flatten or args.lock or args.pdf):
+        raise DataFileError("nothing to publish: give --flatten, --lock and/or --pdf")
+    if not plan_files(args.plans):
+        raise DataFileError(f"no Word documents in {', '.join(args.plans)}")
+    report = publish_plans(
+        args.plans,
+        args.out,
+        flatten=args.flatten,
+        lock=args.lock,
+        pdf=args.pdf,
+        keep_placeholders=args.keep_placeholders,
+        standard=args.pdf_standard,
+        jobs=args.jobs,
+        overwrite=args.overwrite,
+    )
+    for outcome in report.outcomes:
+        written = [str(p) for p in (outcome.docx, outcome.pdf) if p is not None]
+        if outcome.error is not None:
+            message = str(outcome.error)
+            if not message.startswith(str(outcome.source)):
+                message = f"{outcome.source}: {message}"
+            kept = f" (wrote {', '.join(written)})" if written else ""
+            _err(f"Failed: {message}{kept}")
+        else:
+            _print(f"Published {outcome.source}: {', '.join(written)}")
+    _print(f"{args.out}: {report.summary()}")
+    return 0 if report.ok else 1
+
+
+def _pdf_standard_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--pdf-standard",
+        choices=("pdf-a-2b", "pdf"),
+        default="pdf-a-2b",
+        help="with --pdf: PDF/A-2b for archiving (default) or plain PDF; both tagged",
+    )
+
+
 # -- parser -------------------------------------------------------------------------------------
 
 
@@ -409,6 +461,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="lock the controls (default mode: sdtContentLocked)",
     )
     p.add_argument("--pdf", action="store_true", help="also write PDFs (headless LibreOffice)")
+    _pdf_standard_option(p)
 
     p = command("extract", "read the answers back from filled plans", cmd_extract)
     p.add_argument("docx", nargs="+", help="filled .docx files or folders of them")
@@ -423,6 +476,34 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--xlsx", help="collect the plans into this workbook (Plannen + Voortgang)")
     p.add_argument("--overwrite", action="store_true", help="replace an existing workbook")
+
+    p = command(
+        "publish", "publish existing plans: flattened or locked .docx, and/or PDF", cmd_publish
+    )
+    p.add_argument("plans", nargs="+", help="filled plans (.docx files or folders)")
+    p.add_argument("--out", required=True, help="folder for the published files")
+    p.add_argument(
+        "--flatten",
+        action="store_true",
+        help="write each plan without content controls (<name>.docx)",
+    )
+    p.add_argument(
+        "--lock",
+        nargs="?",
+        const="sdtContentLocked",
+        default=None,
+        choices=("sdtContentLocked", "contentLocked", "sdtLocked"),
+        help="write each plan with its controls locked (default mode: sdtContentLocked)",
+    )
+    p.add_argument("--pdf", action="store_true", help="write a PDF of each plan (<name>.pdf)")
+    _pdf_standard_option(p)
+    p.add_argument(
+        "--keep-placeholders",
+        action="store_true",
+        help="keep the placeholder text of unanswered questions (normally left out)",
+    )
+    p.add_argument("--jobs", type=int, default=None, help="LibreOffice processes at once")
+    p.add_argument("--overwrite", action="store_true", help="replace existing output files")
 
     p = command("migrate", "move answers into a new version of the template", cmd_migrate)
     p.add_argument("plans", nargs="+", help="filled plans (.docx files or folders)")

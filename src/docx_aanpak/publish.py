@@ -8,22 +8,23 @@ controls. The content goes where the control was, at the control's own level: a 
 control's runs into its paragraph, a block-level control's paragraphs and tables into the body or
 cell, a cell-level control's ``w:tc`` into its row, a row-level control's ``w:tr`` into its table.
 A control that shows its placeholder is emptied (or, with ``keep_placeholders``, keeps the text in
-normal style). Where emptying leaves a cell, header, footer or note without the paragraph it must
-end with, or puts two tables next to each other, an empty paragraph is added.
+normal style). So is a control whose text is its placeholder's text (its docPart in the glossary):
+LibreOffice drops ``w:showingPlcHdr`` when it saves a plan, and the placeholder would then read as
+an answer. Where emptying leaves a cell, header, footer or note without the paragraph it must end
+with, or puts two tables next to each other, an empty paragraph is added.
+
+``publish_plans`` publishes existing plans (flattened or locked .docx, PDF) as they are, with the
+formatting people gave them; the PDFs of this module never show the placeholder of an unanswered
+question (see :func:`convert_to_pdf`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import shutil
-import signal
-import subprocess
-import sys
 import tempfile
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import _ooxml as ox
@@ -37,16 +38,31 @@ from .controls import (
     Kind,
     Level,
 )
-from .document import Document, atomic_write
-from .errors import DocumentError, DocxAanpakError, OutputExistsError, ToolMissingError
+from .document import Document
+from .errors import DocumentError, DocxAanpakError, OutputExistsError
+from .pdf import (
+    DEFAULT_STANDARD,
+    DEFAULT_TIMEOUT,
+    PDF_STANDARDS,
+    Conversion,
+    PdfResult,
+    convert,
+    export_filter,
+    find_soffice,
+)
 
 __all__ = [
     "LOCK_MODES",
+    "PDF_STANDARDS",
     "PdfResult",
+    "PublishReport",
+    "Published",
     "convert_to_pdf",
     "find_soffice",
     "flatten",
     "lock",
+    "plan_files",
+    "publish_plans",
     "to_pdf",
 ]
 
@@ -89,11 +105,14 @@ _BEFORE_LOCK = frozenset({T_RPR, f"{{{W}}}alias", f"{{{W}}}tag", f"{{{W}}}id"})
 def flatten(document: Document, *, keep_placeholders: bool = False) -> None:
     """Replace every content control in every story part by its content (innermost first).
 
-    Unfilled controls (showing their placeholder) become empty, or keep their placeholder text
-    without the placeholder character style when ``keep_placeholders`` is set. Checkboxes keep
-    their glyph.
+    Unfilled controls (showing their placeholder, or holding their placeholder's text) become
+    empty, or keep their placeholder text without the placeholder character style when
+    ``keep_placeholders`` is set. Checkboxes keep their glyph.
     """
     placeholder_styles = document.styles.placeholder_styles()
+    placeholder_texts = {
+        name: " ".join(text.split()) for name, text in document.placeholder_texts().items()
+    }
     for story, root in document.iter_story_trees():
         sdts = list(root.iter(ox.W_SDT))
         if not sdts:
@@ -102,7 +121,9 @@ def flatten(document: Document, *, keep_placeholders: bool = False) -> None:
         plans = []
         for element in sdts:
             control = ContentControl(element)
-            unfilled = control.showing_placeholder and control.kind != Kind.CHECKBOX
+            unfilled = control.kind != Kind.CHECKBOX and (
+                control.showing_placeholder or _holds_placeholder_text(control, placeholder_texts)
+            )
             plans.append((element, control.level, unfilled))
         touched: dict[ox.Element, ox.Element | None] = {}
         # An emptied control nested in another passes its paragraph formatting outwards.
@@ -129,6 +150,12 @@ def flatten(document: Document, *, keep_placeholders: bool = False) -> None:
         for container, filler in touched.items():
             _repair(container, filler)
         document.mark_changed(story.name)
+
+
+def _holds_placeholder_text(control: ContentControl, placeholder_texts: dict[str, str]) -> bool:
+    """The control's text is its placeholder's (as a plan re-saved by LibreOffice shows it)."""
+    expected = placeholder_texts.get(control.placeholder_docpart or "")
+    return bool(expected) and " ".join(control.text.split()) == expected
 
 
 def _unwrap(sdt: ox.Element) -> None:
@@ -274,114 +301,22 @@ def lock(document: Document, *, mode: str = "sdtContentLocked") -> None:
 
 # -- PDF ----------------------------------------------------------------------------------------
 
-INSTALL_HINT = (
-    "LibreOffice is needed to make PDFs, but neither 'soffice' nor 'libreoffice' was found on "
-    "PATH. Install it and try again:\n"
-    "  Debian/Ubuntu: sudo apt-get install libreoffice-writer-nogui\n"
-    "  macOS:         brew install --cask libreoffice\n"
-    "  Windows:       download it from https://www.libreoffice.org/download/ and add its "
-    "'program' folder to PATH"
-)
-# Where the installers put soffice when it is not on PATH.
-_KNOWN_LOCATIONS = {
-    "darwin": ("/Applications/LibreOffice.app/Contents/MacOS/soffice",),
-    "win32": (
-        r"C:\Program Files\LibreOffice\program\soffice.exe",
-        r"C:\Program Files (x86)\LibreOffice\program\soffice.exe",
-    ),
-}
-DEFAULT_TIMEOUT = 300.0
+
+def _stage(document: Document, source: Path, staged: Path, keep_placeholders: bool) -> None:
+    """Write the copy LibreOffice converts: flattened, so that no placeholder shows and every
+    answer keeps its own formatting, with the plan's title (else its file name) as title."""
+    flatten(document, keep_placeholders=keep_placeholders)
+    if document.core_part() is not None and not (document.core_property("dc:title") or "").strip():
+        document.set_core_properties(title=source.stem)
+    document.save(staged)
 
 
-def find_soffice() -> str:
-    """The LibreOffice program, or :class:`ToolMissingError` with how to install it."""
-    for name in ("soffice", "libreoffice"):
-        found = shutil.which(name)
-        if found:
-            return found
-    for candidate in _KNOWN_LOCATIONS.get(sys.platform, ()):
-        if Path(candidate).is_file():
-            return candidate
-    raise ToolMissingError(INSTALL_HINT)
+def _os_error(error: OSError, source: Path) -> DocumentError:
+    return DocumentError(str(error.filename or source), error.strerror or str(error))
 
 
-@dataclass(frozen=True)
-class PdfResult:
-    """One conversion: the source, the PDF written (or None) and the error (or None)."""
-
-    source: Path
-    pdf: Path | None
-    error: DocxAanpakError | None = None
-
-
-def _run(command: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
-    """Run LibreOffice in its own process group, so a timeout kills its children too."""
-    posix = os.name == "posix"
-    with subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        text=True,
-        start_new_session=posix,
-    ) as process:
-        try:
-            stdout, stderr = process.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            if posix:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
-            else:
-                process.kill()
-            process.communicate()
-            raise
-        return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
-
-
-def _convert_one(
-    office: str, source: Path, target: Path, timeout: float, overwrite: bool
-) -> PdfResult:
-    try:
-        if not source.is_file():
-            raise DocumentError(str(source), "no such file")
-        if not overwrite and target.exists():
-            raise OutputExistsError(str(target))
-        with tempfile.TemporaryDirectory(prefix="docx_aanpak_pdf_") as tmp:
-            work = Path(tmp)
-            outdir = work / "out"
-            command = [
-                office,
-                f"-env:UserInstallation={(work / 'profile').as_uri()}",
-                "--headless",
-                "--norestore",
-                "--nolockcheck",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(outdir),
-                str(source),
-            ]
-            try:
-                process = _run(command, timeout)
-            except subprocess.TimeoutExpired:
-                raise DocumentError(
-                    str(source),
-                    f"LibreOffice did not finish converting it to PDF within {timeout:g} seconds",
-                ) from None
-            except OSError as e:
-                raise DocumentError(str(source), f"LibreOffice could not be started: {e}") from e
-            produced = outdir / f"{source.stem}.pdf"
-            if process.returncode != 0 or not produced.is_file():
-                said = " ".join((process.stderr or process.stdout or "").split())[:500]
-                raise DocumentError(
-                    str(source),
-                    f"LibreOffice could not convert it to PDF (exit code {process.returncode}"
-                    + (f": {said})" if said else ")"),
-                )
-            atomic_write(target, produced.read_bytes(), overwrite=overwrite)
-        return PdfResult(source, target)
-    except DocxAanpakError as e:
-        return PdfResult(source, None, e)
+def _pdf_target(out: Path, source: Path) -> Path:
+    return out / f"{source.stem}.pdf"
 
 
 def convert_to_pdf(
@@ -391,36 +326,68 @@ def convert_to_pdf(
     jobs: int | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     overwrite: bool = False,
+    standard: str = DEFAULT_STANDARD,
+    keep_placeholders: bool = False,
 ) -> list[PdfResult]:
     """Convert each document to ``out_dir/<stem>.pdf`` and report each outcome, in input order.
 
-    Conversions run in parallel (``jobs`` LibreOffice processes, by default up to four), each
-    with its own LibreOffice profile so they do not wait for each other's lock. Each PDF is
-    written atomically. A conversion that fails or takes longer than ``timeout`` seconds gives a
-    result with its error; the others go on. Raises :class:`ToolMissingError` when LibreOffice
-    is not installed.
+    What is converted is a flattened copy of each document, so a PDF never shows the placeholder
+    of an unanswered question (unless ``keep_placeholders``) and LibreOffice sees the answers as
+    plain paragraphs in their own formatting. ``standard`` is ``"pdf-a-2b"`` (PDF/A-2b, tagged,
+    the default) or ``"pdf"``; the PDF's title is the document's title, else its file name.
+
+    Each LibreOffice process converts many files, ``jobs`` of them at once (by default up to
+    four), each with its own profile. Each PDF is written atomically; an existing one is kept
+    unless ``overwrite``. A document that cannot be read or converted, or whose conversion makes
+    no progress for ``timeout`` seconds, gives a result with its error; the others go on. Raises
+    :class:`ToolMissingError` when LibreOffice is not installed.
     """
+    export_filter(standard)  # a bad standard fails before any work
     office = find_soffice()
     sources = [Path(p) for p in docx_paths]
     out = Path(out_dir)
-    targets = [out / f"{s.stem}.pdf" for s in sources]
     seen: dict[Path, Path] = {}
-    for source, target in zip(sources, targets, strict=True):
+    for source in sources:
+        target = _pdf_target(out, source)
         if target in seen:
             raise DocxAanpakError(
                 f"{source} and {seen[target]} would both be converted to {target}; "
                 "give the documents different names"
             )
         seen[target] = source
-    if not sources:
-        return []
-    workers = max(1, jobs if jobs is not None else min(4, os.cpu_count() or 1))
-    with ThreadPoolExecutor(max_workers=min(workers, len(sources))) as pool:
-        futures = [
-            pool.submit(_convert_one, office, s, t, timeout, overwrite)
-            for s, t in zip(sources, targets, strict=True)
-        ]
-        return [f.result() for f in futures]
+    results: dict[int, PdfResult] = {}
+    with tempfile.TemporaryDirectory(prefix="docx_aanpak_pdf_") as tmp:
+        work = Path(tmp)
+        (work / "in").mkdir()
+        conversions: list[Conversion] = []
+        for index, source in enumerate(sources):
+            target = _pdf_target(out, source)
+            try:
+                if not source.is_file():
+                    raise DocumentError(str(source), "no such file")
+                if not overwrite and target.exists():
+                    raise OutputExistsError(str(target))
+                staged = work / "in" / f"{index:05d}.docx"
+                _stage(Document.open(source), source, staged, keep_placeholders)
+            except DocxAanpakError as e:
+                results[index] = PdfResult(source, None, e)
+                continue
+            except OSError as e:
+                results[index] = PdfResult(source, None, _os_error(e, source))
+                continue
+            conversions.append(Conversion(source, staged, target))
+        converted = convert(
+            conversions,
+            work,
+            standard=standard,
+            jobs=jobs,
+            timeout=timeout,
+            overwrite=overwrite,
+            office=office,
+        )
+        for conversion, result in zip(conversions, converted, strict=True):
+            results[int(conversion.staged.stem)] = result
+    return [results[index] for index in range(len(sources))]
 
 
 def to_pdf(
@@ -430,13 +397,23 @@ def to_pdf(
     jobs: int | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     overwrite: bool = False,
+    standard: str = DEFAULT_STANDARD,
+    keep_placeholders: bool = False,
 ) -> list[Path]:
     """Convert documents to PDF with headless LibreOffice; return the PDFs in input order.
 
     Every document is tried; when any fails, the PDFs of the others are kept and one error
-    names each file that failed (see :func:`convert_to_pdf` for per-file results).
+    names each file that failed (see :func:`convert_to_pdf` for per-file results and options).
     """
-    results = convert_to_pdf(docx_paths, out_dir, jobs=jobs, timeout=timeout, overwrite=overwrite)
+    results = convert_to_pdf(
+        docx_paths,
+        out_dir,
+        jobs=jobs,
+        timeout=timeout,
+        overwrite=overwrite,
+        standard=standard,
+        keep_placeholders=keep_placeholders,
+    )
     failed = [r for r in results if r.error is not None]
     if len(failed) == 1 and failed[0].error is not None:
         raise failed[0].error
@@ -447,3 +424,194 @@ def to_pdf(
             f"could not be converted to PDF:\n{lines}",
         )
     return [r.pdf for r in results if r.pdf is not None]
+
+
+# -- publishing existing plans --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Published:
+    """One plan: what was written (the .docx and/or PDF) and the error that stopped it, if any."""
+
+    source: Path
+    docx: Path | None = None
+    pdf: Path | None = None
+    error: DocxAanpakError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True)
+class PublishReport:
+    """The outcome of :func:`publish_plans`, one entry per plan in input order."""
+
+    outcomes: tuple[Published, ...]
+
+    @property
+    def failed(self) -> list[Published]:
+        return [o for o in self.outcomes if not o.ok]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def summary(self) -> str:
+        done = len(self.outcomes) - len(self.failed)
+        return f"{done} published, {len(self.failed)} failed"
+
+
+def plan_files(inputs: Sequence[str | os.PathLike[str]]) -> list[Path]:
+    """The plans named: files as given, folders by their .docx/.dotx files (sorted; Word's lock
+    files ``~$…`` and hidden files left out). The same file named twice counts once."""
+    found: list[Path] = []
+    seen: set[Path] = set()
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            members = sorted(
+                p
+                for p in path.iterdir()
+                if p.suffix.lower() in (".docx", ".dotx")
+                and not p.name.startswith(("~$", "."))
+                and p.is_file()
+            )
+        else:
+            members = [path]
+        for member in members:
+            key = member.resolve()
+            if key not in seen:
+                seen.add(key)
+                found.append(member)
+    return found
+
+
+class _Targets:
+    """The files a run writes: never one of its inputs, never one file for two plans."""
+
+    def __init__(self, sources: Sequence[Path]) -> None:
+        self.inputs = {p.resolve() for p in sources}
+        # Also by inode: a hard link or a case-insensitive file system names one file twice.
+        self.inodes: set[tuple[int, int]] = set()
+        for path in sources:
+            with contextlib.suppress(OSError):
+                stat = path.stat()
+                self.inodes.add((stat.st_dev, stat.st_ino))
+        self.claimed: dict[Path, Path] = {}
+
+    def claim(self, target: Path, source: Path) -> None:
+        key = target.resolve()
+        same = key in self.inputs
+        if not same and target.exists():
+            with contextlib.suppress(OSError):
+                stat = target.stat()
+                same = (stat.st_dev, stat.st_ino) in self.inodes
+        if same:
+            which = "the plan itself" if key == source.resolve() else "another plan being published"
+            raise DocumentError(
+                str(source),
+                f"its output {target} would replace {which}; "
+                "choose an output folder that holds none of the plans",
+            )
+        if key in self.claimed:
+            raise DocumentError(
+                str(source),
+                f"{self.claimed[key]} is published to {target} too; give the plans different names",
+            )
+        self.claimed[key] = source
+
+
+def publish_plans(
+    plans: Sequence[str | os.PathLike[str]],
+    out_dir: str | os.PathLike[str],
+    *,
+    flatten: bool = False,
+    lock: str | None = None,
+    pdf: bool = False,
+    keep_placeholders: bool = False,
+    standard: str = DEFAULT_STANDARD,
+    jobs: int | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    overwrite: bool = False,
+) -> PublishReport:
+    """Publish existing plans (.docx files, or folders of them) into ``out_dir``.
+
+    Each plan is worked on as it is, so it keeps its own formatting and everything people added
+    around the answers: ``flatten`` writes ``out_dir/<name>.docx`` without content controls
+    (unanswered ones emptied, or keeping their text with ``keep_placeholders``); ``lock`` writes
+    it with every control locked (``"sdtContentLocked"`` …); ``pdf`` writes ``out_dir/<name>.pdf``
+    (``standard`` ``"pdf-a-2b"`` or ``"pdf"``; see :func:`convert_to_pdf`), which never shows the
+    placeholder of an unanswered question unless ``keep_placeholders``.
+
+    No output is written over a plan being published, nor over an existing file unless
+    ``overwrite``. A plan that fails is reported with its error and the others go on. Raises
+    :class:`ToolMissingError` before writing anything when ``pdf`` is asked and LibreOffice is
+    not installed.
+    """
+    if flatten and lock:
+        raise ValueError("flatten removes the controls; it cannot be combined with lock")
+    if lock is not None and lock not in LOCK_MODES:
+        raise ValueError(f"lock mode must be one of {', '.join(LOCK_MODES)}, not {lock!r}")
+    if not (flatten or lock or pdf):
+        raise ValueError("nothing to publish: ask for flatten, lock or pdf")
+    if pdf:
+        export_filter(standard)  # a bad standard fails before any work
+    office = find_soffice() if pdf else None
+    sources = plan_files(plans)
+    out = Path(out_dir)
+    targets = _Targets(sources)
+    outcomes: list[Published] = []
+    with tempfile.TemporaryDirectory(prefix="docx_aanpak_publish_") as tmp:
+        work = Path(tmp)
+        (work / "in").mkdir()
+        conversions: dict[int, Conversion] = {}
+        for index, source in enumerate(sources):
+            written: Path | None = None
+            try:
+                docx_target = out / f"{source.stem}.docx" if flatten or lock else None
+                pdf_target = _pdf_target(out, source) if pdf else None
+                for target in (docx_target, pdf_target):
+                    if target is not None:
+                        targets.claim(target, source)
+                if not source.is_file():
+                    raise DocumentError(str(source), "no such file")
+                for target in (docx_target, pdf_target):
+                    if target is not None and not overwrite and target.exists():
+                        raise OutputExistsError(str(target))
+                document = Document.open(source)
+                if docx_target is not None:
+                    _finish(document, flatten, lock, keep_placeholders)
+                    document.save(docx_target, overwrite=overwrite)
+                    written = docx_target
+                if pdf_target is not None:
+                    staged = work / "in" / f"{index:05d}.docx"
+                    _stage(document, source, staged, keep_placeholders)
+                    conversions[index] = Conversion(source, staged, pdf_target)
+            except DocxAanpakError as e:
+                outcomes.append(Published(source, written, None, e))
+                continue
+            except OSError as e:
+                outcomes.append(Published(source, written, None, _os_error(e, source)))
+                continue
+            outcomes.append(Published(source, written))
+        if conversions:
+            results = convert(
+                list(conversions.values()),
+                work,
+                standard=standard,
+                jobs=jobs,
+                timeout=timeout,
+                overwrite=overwrite,
+                office=office,
+            )
+            for index, result in zip(conversions, results, strict=True):
+                outcomes[index] = replace(outcomes[index], pdf=result.pdf, error=result.error)
+    return PublishReport(tuple(outcomes))
+
+
+def _finish(document: Document, flattening: bool, mode: str | None, keep: bool) -> None:
+    if flattening:
+        flatten(document, keep_placeholders=keep)
+    elif mode is not None:
+        lock(document, mode=mode)
