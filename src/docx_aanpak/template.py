@@ -15,6 +15,7 @@ from .errors import TemplateError, TemplateMismatchError
 from .extract import extract_values
 from .fill import FillContext, fill_document
 from .model import build_model, model_name, validate_values
+from .recover import Shape, shapes_of
 from .scan import Field, scan
 
 if TYPE_CHECKING:
@@ -174,4 +175,10 @@ class Template:
                 f"{document.name}: field(s) {', '.join(wrong)} are of another kind than in "
                 f"{self.name}"
             )
-        return extract_values(document, [found[f.key] for f in self.fields])
+        return extract_values(document, [found[f.key] for f in self.fields], shapes=self.shapes)
+
+    @cached_property
+    def shapes(self) -> dict[str, tuple[Shape, ...]]:
+        """How each field's controls sit in this template and what they show unanswered: lets
+        extraction read plans that another word processor re-saved."""
+        return shapes_of(self.document, self.fields)
