@@ -352,6 +352,24 @@ def _write_json(target: str | None, data: object) -> None:
         sys.stdout.write(text)
 
 
+# -- freeze -------------------------------------------------------------------------------------
+
+
+def cmd_freeze(args: argparse.Namespace) -> int:
+    from .freeze import freeze
+
+    source, target = Path(args.template), Path(args.output)
+    if target.exists() and source.exists() and target.samefile(source):
+        raise DocxAanpakError(
+            f"{target} is the template itself; write the frozen template to another file"
+        )
+    document = freeze(source, duplicate_tags=args.duplicate_tags)
+    document.save(target, overwrite=args.overwrite)
+    count = len(scan(document, duplicate_tags=args.duplicate_tags))
+    _print(f"Wrote {target}: the keys of {count} fields are now the tags of their controls")
+    return 0
+
+
 # -- migrate ------------------------------------------------------------------------------------
 
 
@@ -367,8 +385,16 @@ def cmd_migrate(args: argparse.Namespace) -> int:
         overwrite=args.overwrite,
         report=args.report,
         threshold=args.threshold,
+        duplicate_tags=args.duplicate_tags,
     )
     _print(format_report(migrations))
+    dropped = sum(len(m.dropped) for m in migrations)
+    if dropped and not args.allow_drop:
+        _err(
+            f"{dropped} answer(s) found no place in the new template (listed above); pass "
+            "--allow-drop to accept that"
+        )
+        return 1
     return 0 if all(m.ok for m in migrations) else 1
 
 
@@ -466,6 +492,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--overwrite", action="store_true", help="replace an existing workbook")
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: CPUs)")
 
+    p = command(
+        "freeze", "write every field's key into its control's tag (keys stay stable)", cmd_freeze
+    )
+    p.add_argument("template")
+    p.add_argument("-o", "--output", required=True, help="the frozen template (.docx) to write")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing output file")
+
     p = command("migrate", "move answers into a new version of the template", cmd_migrate)
     p.add_argument("plans", nargs="+", help="filled plans (.docx files or folders)")
     p.add_argument("--template", required=True, help="the new template")
@@ -478,6 +511,11 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         default=0.8,
         help="similarity needed to match a reworded question (0-1)",
+    )
+    p.add_argument(
+        "--allow-drop",
+        action="store_true",
+        help="exit with 0 even when answers found no place in the new template",
     )
     return parser
 
