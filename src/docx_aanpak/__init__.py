@@ -29,6 +29,7 @@ from .errors import (
 )
 from .excel import read_workbook, write_workbook
 from .extract import ExtractWarning
+from .freeze import freeze
 from .migrate import Migration, migrate, migrate_many
 from .publish import flatten, lock, to_pdf
 from .records import PlanRecord, RecordError, read_records
@@ -75,6 +76,7 @@ __all__ = [
     "collect",
     "fill_many",
     "flatten",
+    "freeze",
     "lock",
     "migrate",
     "migrate_many",
