@@ -7,10 +7,10 @@ its missing fields are listed; no column is ever dropped. Files that are not col
 listed with the reason (:class:`Skipped`): not a plan, a plan whose controls were removed, a copy
 beside its original, the template itself, a second file of the same plan.
 
-Reading is cheap where a plan's controls are the reference's: the kind, tag, title, id and level
-of every control are compared with the reference's (a *signature*), and only a plan that differs
-is scanned in full and matched to the reference by key, then by section and question. Plans are
-read in worker processes, like :func:`~docx_aanpak.batch.fill_many` writes them.
+Reading is cheap where a plan's controls are the reference's: the properties, tag, title, id and
+place of every control are compared with the reference's (a *signature*), and only a plan that
+differs is scanned in full and matched to the reference by key, then by section and question.
+Plans are read in worker processes, like :func:`~docx_aanpak.batch.fill_many` writes them.
 """
 
 from __future__ import annotations
@@ -148,22 +148,41 @@ def _copy_of(path: Path, stems: Mapping[tuple[Path, str], Path]) -> Path | None:
 
 # -- signatures -------------------------------------------------------------------------------
 
-Signature = tuple[tuple[str, tuple[tuple[str, str | None, str | None, int | None, str], ...]], ...]
+Signature = tuple[tuple[str, tuple[tuple[object, ...], ...]], ...]
+
+# Control properties that change when a control is filled: not part of a signature.
+_VOLATILE = frozenset(
+    ox.qn(name) for name in ("w:showingPlcHdr", "w:rPr", "w:placeholder", "w:temporary")
+)
+_T_SDT_PR = ox.qn("w:sdtPr")
 
 
-def signature(document: Document) -> Signature:
-    """Kind, tag, title, id and level of every control, part by part: two documents with the
-    same signature have the same fields in the same places."""
+def signature(document: Document, sdts: dict[str, list[ox.Element]] | None = None) -> Signature:
+    """What every control is (its properties' elements, tag, title and id) and where it sits
+    (its parent element), part by part: two documents with the same signature have the same
+    fields in the same places, at the same levels. ``sdts`` receives each part's controls."""
     parts = []
+    found = {} if sdts is None else sdts
     for story, root in document.iter_story_trees():
         controls = []
-        for element in root.iter(ox.W_SDT):
-            control = ContentControl(element)
-            controls.append(
-                (control.kind.value, control.tag, control.alias, control.id, control.level.value)
-            )
+        elements = found[story.name] = list(root.iter(ox.W_SDT))
+        for element in elements:
+            pr = element.find(_T_SDT_PR)
+            kinds: list[object] = []
+            if pr is not None:
+                for child in pr:
+                    if child.tag in _VOLATILE or not isinstance(child.tag, str):
+                        continue
+                    kinds.append(child.tag)
+                    if child.tag in _NAMED:
+                        kinds.append(child.get(ox.W_VAL))
+            parent = element.getparent()
+            controls.append((None if parent is None else parent.tag, *kinds))
         parts.append((story.name, tuple(controls)))
     return tuple(parts)
+
+
+_NAMED = frozenset(ox.qn(name) for name in ("w:tag", "w:alias", "w:id"))
 
 
 def _match(plan_fields: Sequence[Field], reference: Sequence[Field]) -> dict[str, str]:
@@ -213,34 +232,27 @@ def _match(plan_fields: Sequence[Field], reference: Sequence[Field]) -> dict[str
 
 @dataclass(frozen=True)
 class _Context:
-    """What a worker needs to read plans against the reference."""
+    """What a worker knows before it reads: the template's fields (by its signature) and
+    shapes, and how to scan a plan that differs."""
 
-    reference: tuple[Field, ...]
+    known: Mapping[Signature, tuple[Field, ...]]
     shapes: Mapping[str, tuple[Shape, ...]]
-    known: Mapping[Signature, tuple[Field, ...]]  # fields of signatures seen before
     duplicate_tags: str | None
 
 
 @dataclass(frozen=True)
 class _Read:
-    path: Path
-    title: str
-    values: dict[str, object] | None = None
-    missing: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
-    answered: int = 0
-    no_fields: bool = False
-    questions_found: int = 0  # for a document without fields: reference questions in its text
-    error: str | None = None
+    """One plan as read with its own fields (keys of its own scan, or the template's where the
+    signature is the template's)."""
 
-
-@dataclass(frozen=True)
-class _Survey:
     path: Path
+    title: str = ""
     signature: Signature | None = None
-    fields: tuple[Field, ...] | None = None
+    fields: tuple[Field, ...] | None = None  # sent once per signature and worker
+    values: dict[str, object] | None = None  # by the plan's own keys
+    warnings: tuple[str, ...] = ()
     libreoffice: bool = False
-    placeholders: int = 0  # controls showing their placeholder
+    showing: int = 0  # controls showing their placeholder
     error: str | None = None
 
 
@@ -254,9 +266,13 @@ def _scan(document: Document, duplicate_tags: str | None) -> list[Field]:
     return scan(document, duplicate_tags=duplicate_tags)
 
 
-def _questions_in(document: Document, reference: Sequence[Field]) -> int:
+def _questions_in(path: Path, reference: Sequence[Field]) -> int:
     """How many of the reference's questions a document's text holds (for a plan whose controls
     were removed, its answers are then plain text among the questions)."""
+    try:
+        document = Document.open(path)
+    except DocxAanpakError:
+        return 0
     texts: set[str] = set()
     for _, root in document.iter_story_trees():
         body = root.find(ox.qn("w:body"))
@@ -265,86 +281,63 @@ def _questions_in(document: Document, reference: Sequence[Field]) -> int:
     return sum(1 for label in labels if label in texts)
 
 
-_Known = tuple[list[Field], dict[str, str]]  # a signature's fields, and plan key -> reference key
+def _read_values(
+    document: Document,
+    fields: Sequence[Field],
+    shapes: Mapping[str, tuple[Shape, ...]],
+    sdts: dict[str, list[ox.Element]] | None = None,
+) -> tuple[dict[str, object], tuple[str, ...]]:
+    reader = PlanReader(document, shapes)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        values = extract_values(document, fields, reader=reader, cache=sdts)
+    return values, tuple(str(w.message) for w in caught)
 
 
-def _read(path: Path, context: _Context, cache: dict[Signature, _Known]) -> _Read:
+def _read(path: Path, context: _Context, cache: dict[Signature, list[Field]]) -> _Read:
     try:
         document = Document.open(path)
         title = (document.core_property("dc:title") or "").strip()
-        own = signature(document)
-        known = cache.get(own)
-        if known is None:
-            given = context.known.get(own)
-            found = list(given) if given is not None else _scan(document, context.duplicate_tags)
-            known = cache[own] = (found, _match(found, context.reference))
-        fields, mapping = known
-        if not mapping:
-            return _Read(path, title, no_fields=True,
-                         questions_found=_questions_in(document, context.reference))  # fmt: skip
-        shapes = {key: context.shapes[ref] for key, ref in mapping.items() if ref in context.shapes}
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            own_values = extract_values(document, fields, reader=PlanReader(document, shapes))
-        notes = [str(w.message) for w in caught]
-        values: dict[str, object] = {f.key: None for f in context.reference}
-        for item in fields:
-            value = own_values[item.key]
-            target = mapping.get(item.key)
-            if target is not None:
-                values[target] = value
-            elif _answered(value):
-                notes.append(
-                    f"{path.name}: the answer to '{item.label}' ({item.section}) was not "
-                    f"collected: the reference has no such question (field '{item.key}')"
-                )
-        matched = set(mapping.values())
-        missing = tuple(f.key for f in context.reference if f.key not in matched)
-        answered = sum(1 for v in values.values() if _answered(v))
-        return _Read(path, title, values, missing, tuple(notes), answered)
+        sdts: dict[str, list[ox.Element]] = {}
+        own = signature(document, sdts)
+        fields = cache.get(own)
+        new = fields is None
+        if fields is None:
+            known = context.known.get(own)
+            fields = cache[own] = (
+                list(known) if known is not None else _scan(document, context.duplicate_tags)
+            )
+        libreoffice, showing = False, 0
+        if not context.known:  # no template: these choose the plan to read the reference from
+            libreoffice = written_by_libreoffice(document)
+            showing = sum(
+                ContentControl(element).showing_placeholder
+                for elements in sdts.values()
+                for element in elements
+            )
+        values, notes = _read_values(document, fields, context.shapes, sdts)
+        sent = tuple(fields) if new else None
+        return _Read(path, title, own, sent, values, notes, libreoffice, showing)
     except DocxAanpakError as e:
-        return _Read(path, "", error=str(e))
-
-
-def _survey(path: Path, duplicate_tags: str | None, cache: dict[Signature, bool]) -> _Survey:
-    try:
-        document = Document.open(path)
-        own = signature(document)
-        libreoffice = written_by_libreoffice(document)
-        showing = sum(
-            ContentControl(element).showing_placeholder
-            for _, root in document.iter_story_trees()
-            for element in root.iter(ox.W_SDT)
-        )
-        fields = None if own in cache else tuple(_scan(document, duplicate_tags))
-        cache[own] = True
-        return _Survey(path, own, fields, libreoffice, showing)
-    except DocxAanpakError as e:
-        return _Survey(path, error=str(e))
+        return _Read(path, error=str(e))
 
 
 # -- workers ----------------------------------------------------------------------------------
 
-_WORKER: tuple[_Context | None, dict[Signature, _Known], dict[Signature, bool]] | None = None
+_WORKER: tuple[_Context, dict[Signature, list[Field]]] | None = None
 SMALL = 24  # fewer plans than this are read in this process: starting workers costs more
 CHUNK = 8
 
 
-def _init_worker(context: _Context | None) -> None:
+def _init_worker(context: _Context) -> None:
     global _WORKER
-    _WORKER = (context, {}, {})
+    _WORKER = (context, {})
 
 
 def _read_chunk(paths: list[Path]) -> list[_Read]:
     assert _WORKER is not None
-    context, cache, _ = _WORKER
-    assert context is not None
+    context, cache = _WORKER
     return [_read(p, context, cache) for p in paths]
-
-
-def _survey_chunk(paths: list[Path], duplicate_tags: str | None) -> list[_Survey]:
-    assert _WORKER is not None
-    return [_survey(p, duplicate_tags, _WORKER[2]) for p in paths]
 
 
 def _start_method() -> str:
@@ -358,14 +351,15 @@ def _chunks(paths: Sequence[Path]) -> Iterator[list[Path]]:
         yield list(paths[start : start + CHUNK])
 
 
-def _in_workers(
-    paths: Sequence[Path], context: _Context | None, jobs: int, duplicate_tags: str | None
-) -> list[_Read] | list[_Survey]:
-    """Read (with a context) or survey (without) the plans in worker processes, in order."""
+def _read_all(paths: Sequence[Path], context: _Context, jobs: int) -> list[_Read]:
+    """Read the plans, in worker processes when there are many, in order."""
     global _WORKER
+    if jobs <= 1 or len(paths) < SMALL:
+        cache: dict[Signature, list[Field]] = {}
+        return [_read(p, context, cache) for p in paths]
     method = _start_method()
     if method == "fork":
-        _init_worker(context)
+        _init_worker(context)  # the children inherit it
         pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
     else:
         pool = ProcessPoolExecutor(
@@ -376,75 +370,47 @@ def _in_workers(
         )
     try:
         with pool:
-            if context is not None:
-                read = pool.map(_read_chunk, _chunks(paths))
-                return [r for chunk in read for r in chunk]
-            surveyed = pool.map(_survey_chunk, _chunks(paths), [duplicate_tags] * len(paths))
-            return [s for chunk in surveyed for s in chunk]
+            return [r for chunk in pool.map(_read_chunk, _chunks(paths)) for r in chunk]
     finally:
         _WORKER = None
-
-
-def _read_all(paths: Sequence[Path], context: _Context, jobs: int) -> list[_Read]:
-    if jobs <= 1 or len(paths) < SMALL:
-        cache: dict[Signature, _Known] = {}
-        return [_read(p, context, cache) for p in paths]
-    result = _in_workers(paths, context, jobs, context.duplicate_tags)
-    return [r for r in result if isinstance(r, _Read)]
-
-
-def _survey_all(paths: Sequence[Path], duplicate_tags: str | None, jobs: int) -> list[_Survey]:
-    if jobs <= 1 or len(paths) < SMALL:
-        cache: dict[Signature, bool] = {}
-        return [_survey(p, duplicate_tags, cache) for p in paths]
-    result = _in_workers(paths, None, jobs, duplicate_tags)
-    return [s for s in result if isinstance(s, _Survey)]
 
 
 # -- the reference ----------------------------------------------------------------------------
 
 
 def _reference(
-    surveys: Sequence[_Survey], duplicate_tags: str | None
-) -> tuple[Template, dict[Signature, tuple[Field, ...]], str]:
+    reads: Sequence[_Read],
+    fields_of: Mapping[Signature, tuple[Field, ...]],
+    duplicate_tags: str | None,
+) -> tuple[Template, str]:
     """The field set most plans share (ties: the larger set, then the first file), read from
-    one of its plans; every signature's fields; a description for a person."""
-    fields_of: dict[Signature, tuple[Field, ...]] = {}
-    for survey in surveys:
-        if survey.signature is not None and survey.fields is not None:
-            fields_of.setdefault(survey.signature, survey.fields)
-    voters: dict[frozenset[tuple[str, str]], list[_Survey]] = {}
-    for survey in surveys:
-        if survey.signature is None:
-            continue
-        own = fields_of.get(survey.signature, ())
+    one of its plans, and a description for a person."""
+    voters: dict[frozenset[tuple[str, str]], list[_Read]] = {}
+    for read in reads:
+        own = fields_of.get(read.signature, ()) if read.signature is not None else ()
         if own:
-            voters.setdefault(frozenset((f.key, f.kind.value) for f in own), []).append(survey)
+            voters.setdefault(frozenset((f.key, f.kind.value) for f in own), []).append(read)
     if not voters:
         raise DocxAanpakError(
             "none of the files is a plan with content controls:\n"
-            + "\n".join(f"  - {s.path}: {s.error or 'no content controls'}" for s in surveys)
+            + "\n".join(f"  - {r.path}: {r.error or 'no content controls'}" for r in reads)
         )
     ranked = sorted(voters.items(), key=lambda kv: (-len(kv[1]), -len(kv[0]), str(kv[1][0].path)))
     key_set, members = ranked[0]
     # Read the reference from the plan most like the original: not re-saved by LibreOffice, the
     # most common signature, answered most (not a stray template).
-    counts = Counter(s.signature for s in members)
-    best = min(
-        members,
-        key=lambda s: (s.libreoffice, -counts[s.signature], s.placeholders, str(s.path)),
-    )
+    counts = Counter(r.signature for r in members)
+    best = min(members, key=lambda r: (r.libreoffice, -counts[r.signature], r.showing, str(r.path)))
     assert best.signature is not None
     document = Document.open(best.path)
-    fields = list(fields_of[best.signature])
     kwargs = {} if duplicate_tags is None else {"duplicate_tags": duplicate_tags}
-    template = Template(document, fields, **kwargs)
+    template = Template(document, list(fields_of[best.signature]), **kwargs)
     voted = sum(len(m) for m in voters.values())
     description = (
         f"the {len(key_set)} fields {len(members)} of {voted} plans share "
         f"(read from {best.path.name})"
     )
-    return template, fields_of, description
+    return template, description
 
 
 # -- collecting -------------------------------------------------------------------------------
@@ -477,42 +443,74 @@ def collect(
     readable: list[Path] = []
     for path in given:
         original = _copy_of(path, stems)
-        if original is not None:
-            skipped.append(Skipped(path, f"a copy of {original.name}; not collected (remove it, "
-                                   "or rename it if it is another plan)", COPY))  # fmt: skip
-        else:
+        if original is None:
             readable.append(path)
+            continue
+        reason = f"a copy of {original.name}; not collected (remove it, or rename it if it is "
+        skipped.append(Skipped(path, reason + "another plan)", COPY))
 
+    known: dict[Signature, tuple[Field, ...]] = {}
+    shapes: Mapping[str, tuple[Shape, ...]] = {}
     if template is not None:
-        reference = template
-        known = {signature(template.document): tuple(template.fields)}
-        description = f"the template {template.name}"
+        known[signature(template.document)] = tuple(template.fields)
+        shapes = template.shapes
+    reads = _read_all(readable, _Context(known, shapes, duplicate_tags), workers)
+    fields_of = dict(known)
+    for read in reads:
+        if read.signature is not None and read.fields is not None:
+            fields_of.setdefault(read.signature, read.fields)
+    if template is None:
+        reference, description = _reference(reads, fields_of, duplicate_tags)
     else:
-        surveys = _survey_all(readable, duplicate_tags, workers)
-        reference, fields_of, description = _reference(surveys, duplicate_tags)
-        known = fields_of
-    context = _Context(tuple(reference.fields), reference.shapes, known, duplicate_tags)
-    reads = _read_all(readable, context, workers)
+        reference, description = template, f"the template {template.name}"
 
     collection = Collection(reference, reference=description)
-    template_title = (reference.document.core_property("dc:title") or "").strip()
-    if template is None:
-        template_title = ""  # the reference is a plan: its title is a plan's name
+    reference_fields = tuple(reference.fields)
+    template_title = (
+        "" if template is None else (template.document.core_property("dc:title") or "").strip()
+    )  # without a template the reference is a plan: its title is a plan's name
     titles = Counter(r.title for r in reads if r.title)
+    mappings: dict[Signature, dict[str, str]] = {}
     names: dict[str, Path] = {}
     for read in reads:
         path = read.path
-        if read.error is not None:
-            skipped.append(Skipped(path, read.error, UNREADABLE))
+        if read.error is not None or read.signature is None or read.values is None:
+            skipped.append(Skipped(path, read.error or "cannot be read", UNREADABLE))
             continue
-        if read.no_fields or read.values is None:
-            skipped.append(_without_controls(read, reference))
+        own_fields = fields_of[read.signature]
+        mapping = mappings.get(read.signature)
+        if mapping is None:
+            mapping = mappings[read.signature] = _match(own_fields, reference_fields)
+        if not mapping:
+            skipped.append(_without_controls(path, reference))
             continue
+        own_values, notes = read.values, list(read.warnings)
+        if template is None and read.libreoffice:
+            # Read again with what the reference tells about where answers end.
+            document = Document.open(path)
+            by_own = {own: reference.shapes[ref] for own, ref in mapping.items()
+                      if ref in reference.shapes}  # fmt: skip
+            own_values, again = _read_values(document, own_fields, by_own)
+            notes = list(again)
+        values: dict[str, object] = {f.key: None for f in reference_fields}
+        for item in own_fields:
+            value = own_values[item.key]
+            target = mapping.get(item.key)
+            if target is not None:
+                values[target] = value
+            elif _answered(value):
+                notes.append(
+                    f"{path.name}: the answer to '{item.label}' ({item.section}) was not "
+                    f"collected: the reference has no such question (field '{item.key}')"
+                )
+        matched = set(mapping.values())
+        missing = tuple(f.key for f in reference_fields if f.key not in matched)
+        answered = sum(1 for v in values.values() if _answered(v))
         shared = bool(read.title) and (titles[read.title] > 1 or read.title == template_title)
         # A plan's title is its name (the file is named after it, too); a document with no
         # answers whose title is another, or is also another document's, is the template.
         foreign = bool(read.title) and normalize(read.title) != normalize(path.stem)
-        if read.answered == 0 and (path.suffix.lower() == ".dotx" or shared or foreign):
+        if answered == 0 and (path.suffix.lower() == ".dotx" or shared or foreign):
             reason = (
                 "holds no answers and has a title that is not its name: it looks like the "
                 "template itself, not a plan; not collected"
@@ -527,28 +525,25 @@ def collect(
             )
             continue
         names[name.casefold()] = path
-        collection.plans.append(Collected(name, path, read.values, read.missing, read.warnings))
+        collection.plans.append(Collected(name, path, values, missing, tuple(notes)))
     order = {p: i for i, p in enumerate(given)}
     collection.skipped = sorted(skipped, key=lambda s: order.get(s.path, 0))
     return collection
 
 
-def _without_controls(read: _Read, reference: Template) -> Skipped:
+def _without_controls(path: Path, reference: Template) -> Skipped:
     questions = len({f.label.strip() for f in reference.fields if f.label != f.section})
-    if questions and read.questions_found * 2 >= questions:
+    found = _questions_in(path, reference.fields)
+    if questions and found * 2 >= questions:
         return Skipped(
-            read.path,
-            f"controls removed: it holds {read.questions_found} of the {questions} questions of "
+            path,
+            f"controls removed: it holds {found} of the {questions} questions of "
             f"{reference.name} but none of its content controls (flattened, or saved by a "
             "program that drops them), so its answers cannot be told from the template's text; "
             "collect the plan it was made from",
             CONTROLS_REMOVED,
         )
-    return Skipped(
-        read.path,
-        f"not a plan of {reference.name}: none of its fields is in it",
-        NOT_A_PLAN,
-    )
+    return Skipped(path, f"not a plan of {reference.name}: none of its fields is in it", NOT_A_PLAN)
 
 
 # -- the workbook -----------------------------------------------------------------------------

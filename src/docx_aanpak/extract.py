@@ -70,10 +70,17 @@ def _read_control(
         text = read_binding(document, binding)
         if text is not None:
             return _from_binding(control, text)
-    value = control.value
     if reader is None:
-        return value
-    return reader.read(control, item.key, item.label, position, value)
+        return control.value
+    kind = control.kind
+    if kind in (Kind.RICH_TEXT, Kind.PLAIN_TEXT):
+        # What ``control.value`` gives for text, reading the text once.
+        showing = control.showing_placeholder
+        text = "" if showing else control.text
+        value: object = text or None
+    else:
+        value = control.value
+    return reader.read(control, kind, item.key, item.label, position, value)
 
 
 def read_field(
@@ -109,12 +116,14 @@ def extract_values(
     *,
     shapes: Mapping[str, tuple[Shape, ...]] | None = None,
     reader: PlanReader | None = None,
+    cache: dict[str, list[ox.Element]] | None = None,
 ) -> dict[str, object]:
     """``{key: value}`` for every field, in field order (``None`` where unfilled).
 
     ``shapes`` (:func:`docx_aanpak.recover.shapes_of` of the template the document was made
     from) tell placeholders and answers split out of their controls apart more surely.
+    ``cache`` may hold each part's ``w:sdt`` elements in document order, found before.
     """
-    cache: dict[str, list[ox.Element]] = {}
+    cache = {} if cache is None else cache
     reader = reader or PlanReader(document, shapes)
     return {item.key: read_field(document, item, cache, reader) for item in fields}

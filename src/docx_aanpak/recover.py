@@ -250,16 +250,24 @@ class PlanReader:
         return shapes[position] if position < len(shapes) else None
 
     def read(
-        self, control: ContentControl, key: str, label: str, position: int, value: object
+        self,
+        control: ContentControl,
+        kind: Kind,
+        key: str,
+        label: str,
+        position: int,
+        value: object,
     ) -> object:
-        """Correct ``value`` (what the control itself holds: None when it is empty) of field
-        ``key``'s control number ``position``."""
-        kind = control.kind
+        """Correct ``value`` (what the control of ``kind`` itself holds: None when it is
+        empty) of field ``key``'s control number ``position``."""
         if kind not in TEXT_KINDS or control.showing_placeholder:
             return value
         shape = self.shape(key, position)
-        text = control.text
-        extra = self._split_off(control, key, label, shape)
+        if isinstance(value, str) and kind in (Kind.RICH_TEXT, Kind.PLAIN_TEXT):
+            text = value  # what the control shows; no need to read it again
+        else:
+            text = control.text
+        extra = self._split_off(control, kind, key, label, shape)
         if extra:
             self.recovered[control.element] = extra
             lines = [text]
@@ -275,13 +283,13 @@ class PlanReader:
         return value
 
     def _split_off(
-        self, control: ContentControl, key: str, label: str, shape: Shape | None
+        self, control: ContentControl, kind: Kind, key: str, label: str, shape: Shape | None
     ) -> list[ox.Element]:
         """The blocks after a control that belong to its answer (LibreOffice moved them out)."""
-        if control.kind != Kind.RICH_TEXT or control.level != Level.RUN:
-            return []
         known = shape is not None and shape.level is not None
         if known and shape is not None and shape.level != Level.BLOCK:
+            return []
+        if kind != Kind.RICH_TEXT or control.level != Level.RUN:
             return []
         if not known and not self.libreoffice:
             return []
