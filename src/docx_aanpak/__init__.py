@@ -33,6 +33,7 @@ from .freeze import freeze
 from .migrate import Migration, migrate, migrate_many
 from .publish import flatten, lock, to_pdf
 from .records import PlanRecord, RecordError, read_records
+from .recover import RecoveryWarning
 from .scan import Field, KeyCollisionWarning, Location, scan
 from .template import Template
 
@@ -65,6 +66,7 @@ __all__ = [
     "PlanRecord",
     "Problem",
     "RecordError",
+    "RecoveryWarning",
     "Status",
     "Template",
     "TemplateError",
