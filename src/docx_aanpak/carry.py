@@ -100,12 +100,12 @@ def _source_blocks(control: ContentControl, extra: Sequence[ox.Element]) -> list
 
 
 class _Cleaner:
-    def __init__(self, source: Document, target: Document) -> None:
+    def __init__(self, source: Document, target: Document, numbers: dict[str, str]) -> None:
         self.source = source
         self.target = target
         self.styles = set(target.styles.styles)
         self.placeholder_styles = source.styles.placeholder_styles()
-        self.numbers: dict[str, str] = {}  # old numId -> new numId
+        self.numbers = numbers  # old numId -> new numId
         self.dropped: list[str] = []
 
     def clean(self, element: ox.Element) -> None:
@@ -280,11 +280,13 @@ def carry_answer(
     target: Document,
     part: str,
     new: ContentControl,
+    numbers: dict[str, str] | None = None,
 ) -> str | None:
     """Replace the content of ``new`` (a rich-text control of ``target``, in ``part``, already
     filled with the answer's text) by a copy of the answer in ``control`` of ``source`` (and the
     blocks ``extra`` that belong to it). Returns None when done, else why the formatting stayed
-    behind (the text is there either way)."""
+    behind (the text is there either way). ``numbers`` maps the old document's list numbering
+    to the new one's; pass the same dict for every answer copied between two documents."""
     if new.kind != Kind.RICH_TEXT or control.kind != Kind.RICH_TEXT:
         return "only rich text carries formatting"
     content = new.content
@@ -292,7 +294,7 @@ def carry_answer(
         return "the new control holds no place for formatted text"
     expected = new.text
     before = [ox.deepcopy(child) for child in content]
-    cleaner = _Cleaner(source, target)
+    cleaner = _Cleaner(source, target, {} if numbers is None else numbers)
     try:
         blocks = _source_blocks(control, extra)
         for block in blocks:

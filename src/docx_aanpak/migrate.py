@@ -483,6 +483,7 @@ def _build(migration: Migration) -> tuple[Document, dict[str, str]]:
         raise DocxAanpakError(f"{migration.plan}: the old plan of this migration is not at hand")
     document = source.template.fill(migration.values, title=migration.title)
     notes: dict[str, str] = {}
+    numbers: dict[str, str] = {}  # the old plan's lists -> the new document's
     old_trees: dict[str, list[ox.Element]] = {}
     new_trees: dict[str, list[ox.Element]] = {}
     for new_key, old_key in source.pairs.items():
@@ -498,7 +499,9 @@ def _build(migration: Migration) -> tuple[Document, dict[str, str]]:
                 new_trees[target.part] = list(document.tree(target.part).iter(ox.W_SDT))
             into = ContentControl(new_trees[target.part][target.index])
             extra = source.recovered.get(control.element, [])
-            problem = carry_answer(source.document, control, extra, document, target.part, into)
+            problem = carry_answer(
+                source.document, control, extra, document, target.part, into, numbers
+            )
             if problem is not None and problem != "only rich text carries formatting":
                 notes[new_key] = problem
     return document, notes
