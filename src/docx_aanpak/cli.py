@@ -308,7 +308,6 @@ def _report_collection(result: Collection) -> None:
 
 def _extract_one(args: argparse.Namespace, path: Path) -> int:
     from .errors import TemplateMismatchError
-    from .recover import PlanReader
 
     status = 0
     if args.template:
@@ -333,7 +332,7 @@ def _extract_one(args: argparse.Namespace, path: Path) -> int:
                 f"{path} has no content controls: it is not a plan, or its controls were "
                 "removed (flattened); nothing can be read from it"
             )
-        values = extract_values(document, fields, reader=PlanReader(document))
+        values = extract_values(document, fields)
     if args.json is not None:
         _write_json(args.json, values)
     else:
