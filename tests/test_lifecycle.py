@@ -59,7 +59,8 @@ def test_collect_writes_plannen_and_voortgang_and_skips_what_is_not_a_plan(
     book_path = tmp_path / "verzameld.xlsx"
     proc = run("extract", str(plans_dir), "--xlsx", str(book_path), "--template",
                str(template_path))  # fmt: skip
-    assert proc.returncode == 0, proc.stderr
+    # Files that were not collected are reported, and make the exit code 1.
+    assert proc.returncode == 1, proc.stderr
     assert "ander_sjabloon.docx" in proc.stderr and "notities.docx" in proc.stderr
     book = load_workbook(book_path)
     assert book.sheetnames[:2] == ["Plannen", "Voortgang"]
@@ -68,13 +69,15 @@ def test_collect_writes_plannen_and_voortgang_and_skips_what_is_not_a_plan(
     progress = book["Voortgang"]
     header = [c.value for c in progress[1]]
     assert header[:3] == ["Gemeente", "Beantwoord", "Compleet"]
-    assert len(header) == 3 + len({f.section for f in tpl.fields})
+    assert len(header) == 3 + len({f.section for f in tpl.fields}) + 2
+    assert header[-2:] == ["Ontbrekende vragen", "Meldingen"]
     for row in progress.iter_rows(min_row=2, values_only=True):
         plan = next(p for p in PLANS if p["Gemeente"] == row[0])
         answered = sum(1 for k in tpl.keys if plan.get(k))
         assert row[1] == answered
         assert row[2] == pytest.approx(answered / len(tpl.keys))
-        assert sum(row[3:]) == answered  # type: ignore[arg-type]
+        assert sum(row[3:-2]) == answered  # type: ignore[arg-type]
+        assert row[-2:] == (None, None)
     assert progress.conditional_formatting  # the coordinator sees open questions at a glance
     assert_valid(book_path)
 
@@ -83,7 +86,8 @@ def test_word_to_workbook_to_word_gives_the_same_answers(
     tpl: Template, plans_dir: Path, tmp_path: Path, template_path: Path
 ) -> None:
     book_path = tmp_path / "verzameld.xlsx"
-    assert run("extract", str(plans_dir), "--xlsx", str(book_path)).returncode == 0
+    # The two files that are not plans are skipped (exit code 1); every plan is collected.
+    assert run("extract", str(plans_dir), "--xlsx", str(book_path)).returncode == 1
     again = tmp_path / "opnieuw"
     proc = run("fill", str(template_path), str(book_path), "--out", str(again))
     assert proc.returncode == 0, proc.stderr
@@ -164,11 +168,13 @@ def test_migrate_moves_every_answer_into_the_new_version_and_reports(
     out = tmp_path / "v2"
     dry = run("migrate", *map(str, plans), "--template", str(v2), "--out", str(out),
               "--dry-run")  # fmt: skip
-    assert dry.returncode == 0, dry.stderr
+    # Version 2 deletes a question: its answers are dropped, so the exit code is 1 ...
+    assert dry.returncode == 1 and "--allow-drop" in dry.stderr, dry.stderr
     assert not out.exists() or list(out.iterdir()) == []
     report = tmp_path / "migratie.xlsx"
+    # ... unless the coordinator accepts that.
     proc = run("migrate", *map(str, plans), "--template", str(v2), "--out", str(out),
-               "--report", str(report))  # fmt: skip
+               "--report", str(report), "--allow-drop")  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert "Welke tools gebruik ik hiervoor?" in proc.stdout  # the dropped question, in full
     assert sorted(p.name for p in out.glob("*.docx")) == sorted(p.name for p in plans)

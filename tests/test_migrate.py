@@ -219,7 +219,7 @@ def test_the_report_lists_every_dropped_answer_and_new_question(
     migrations = migrate_many([plans / "waalzicht.docx"], v2, tmp_path / "nieuw", report=report)
     assert_valid(report)
     book = load_workbook(report)
-    assert book.sheetnames == ["Migratie"]
+    assert book.sheetnames == ["Migratie", "Samenvatting"]
     rows = list(book["Migratie"].iter_rows(values_only=True))
     header, body = rows[0], rows[1:]
     column = {name: i for i, name in enumerate(header)}

@@ -29,9 +29,11 @@ from .errors import (
 )
 from .excel import read_workbook, write_workbook
 from .extract import ExtractWarning
+from .freeze import freeze
 from .migrate import Migration, migrate, migrate_many
 from .publish import PublishReport, flatten, lock, publish_plans, to_pdf
 from .records import PlanRecord, RecordError, read_records
+from .recover import RecoveryWarning
 from .scan import Field, KeyCollisionWarning, Location, scan
 from .template import Template
 
@@ -65,6 +67,7 @@ __all__ = [
     "Problem",
     "PublishReport",
     "RecordError",
+    "RecoveryWarning",
     "Status",
     "Template",
     "TemplateError",
@@ -76,6 +79,7 @@ __all__ = [
     "collect",
     "fill_many",
     "flatten",
+    "freeze",
     "lock",
     "migrate",
     "migrate_many",

@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .document import Document, atomic_write
@@ -23,6 +23,9 @@ from .model import model_name, render_model_source
 from .records import load_json
 from .scan import DUPLICATE_TAGS, Field, scan
 from .template import Template
+
+if TYPE_CHECKING:
+    from .collect import Collection
 
 __all__ = ["main"]
 
@@ -279,33 +282,70 @@ def cmd_extract(args: argparse.Namespace) -> int:
         raise DataFileError(f"no Word documents in {', '.join(args.docx)}")
     many = len(paths) > 1 or args.xlsx or Path(args.docx[0]).is_dir()
     if not many:
-        if args.template:
-            values = _template(args).extract(paths[0])
-        else:
-            document = Document.open(paths[0])
-            values = extract_values(document, scan(document, duplicate_tags=args.duplicate_tags))
-        if args.json is not None:
-            _write_json(args.json, values)
-        else:
-            for key, value in values.items():
-                shown = "—" if value is None else str(value).replace("\n", "\n    ")
-                _print(f"{key}:\n    {shown}")
-        return 0
+        return _extract_one(args, paths[0])
     from .collect import collect, write_collection
 
     template = _template(args) if args.template else None
-    result = collect(paths, template, duplicate_tags=args.duplicate_tags)
-    for skipped in result.skipped:
-        _err(f"Skipped {skipped.path}: {skipped.reason}")
+    result = collect(paths, template, duplicate_tags=args.duplicate_tags, jobs=args.jobs)
+    if template is None:
+        _err(f"Reference: {result.reference}")
+    _report_collection(result)
     if args.xlsx:
         write_collection(args.xlsx, result, overwrite=args.overwrite)
-        _print(f"Wrote {args.xlsx}: {len(result.plans)} plans, {len(result.skipped)} skipped")
+        _print(f"Wrote {args.xlsx}: {result.summary()}")
     if args.json is not None or not args.xlsx:
-        _write_json(
-            args.json,
-            [{"Gemeente": p.name, "bestand": str(p.path), **p.values} for p in result.plans],
-        )
-    return 1 if result.skipped and not result.plans else 0
+        _write_json(args.json, result.records())
+    return 0 if result.ok else 1
+
+
+def _report_collection(result: Collection) -> None:
+    """Skipped files, missing fields and doubtful answers, on standard error."""
+    for skipped in result.skipped:
+        _err(f"Skipped {skipped.path}: {skipped.reason}")
+    for plan in result.plans:
+        if plan.missing:
+            _err(
+                f"Incomplete {plan.path}: lacks {len(plan.missing)} field(s) of the reference: "
+                + ", ".join(plan.missing)
+            )
+        for warning in plan.warnings:
+            _err(f"Warning: {warning}")
+
+
+def _extract_one(args: argparse.Namespace, path: Path) -> int:
+    from .errors import TemplateMismatchError
+
+    status = 0
+    if args.template:
+        template = _template(args)
+        try:
+            values = template.extract(path)
+        except TemplateMismatchError:
+            from .collect import collect
+
+            result = collect([path], template, duplicate_tags=args.duplicate_tags, jobs=1)
+            if not result.plans:
+                raise TemplateMismatchError(
+                    f"{path}: {result.skipped[0].reason}" if result.skipped else str(path)
+                ) from None
+            _report_collection(result)
+            values, status = result.plans[0].values, 1
+    else:
+        document = Document.open(path)
+        fields = scan(document, duplicate_tags=args.duplicate_tags)
+        if not fields:
+            raise TemplateMismatchError(
+                f"{path} has no content controls: it is not a plan, or its controls were "
+                "removed (flattened); nothing can be read from it"
+            )
+        values = extract_values(document, fields)
+    if args.json is not None:
+        _write_json(args.json, values)
+    else:
+        for key, value in values.items():
+            shown = "—" if value is None else str(value).replace("\n", "\n    ")
+            _print(f"{key}:\n    {shown}")
+    return status
 
 
 def _write_json(target: str | None, data: object) -> None:
@@ -315,6 +355,24 @@ def _write_json(target: str | None, data: object) -> None:
         _print(f"Wrote {target}")
     else:
         sys.stdout.write(text)
+
+
+# -- freeze -------------------------------------------------------------------------------------
+
+
+def cmd_freeze(args: argparse.Namespace) -> int:
+    from .freeze import freeze
+
+    source, target = Path(args.template), Path(args.output)
+    if target.exists() and source.exists() and target.samefile(source):
+        raise DocxAanpakError(
+            f"{target} is the template itself; write the frozen template to another file"
+        )
+    document = freeze(source, duplicate_tags=args.duplicate_tags)
+    document.save(target, overwrite=args.overwrite)
+    count = len(scan(document, duplicate_tags=args.duplicate_tags))
+    _print(f"Wrote {target}: the keys of {count} fields are now the tags of their controls")
+    return 0
 
 
 # -- migrate ------------------------------------------------------------------------------------
@@ -332,8 +390,16 @@ def cmd_migrate(args: argparse.Namespace) -> int:
         overwrite=args.overwrite,
         report=args.report,
         threshold=args.threshold,
+        duplicate_tags=args.duplicate_tags,
     )
     _print(format_report(migrations))
+    dropped = sum(len(m.dropped) for m in migrations)
+    if dropped and not args.allow_drop:
+        _err(
+            f"{dropped} answer(s) found no place in the new template (listed above); pass "
+            "--allow-drop to accept that"
+        )
+        return 1
     return 0 if all(m.ok for m in migrations) else 1
 
 
@@ -476,6 +542,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--xlsx", help="collect the plans into this workbook (Plannen + Voortgang)")
     p.add_argument("--overwrite", action="store_true", help="replace an existing workbook")
+    p.add_argument("--jobs", type=int, default=None, help="worker processes (default: CPUs)")
+
+    p = command(
+        "freeze", "write every field's key into its control's tag (keys stay stable)", cmd_freeze
+    )
+    p.add_argument("template")
+    p.add_argument("-o", "--output", required=True, help="the frozen template (.docx) to write")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing output file")
 
     p = command(
         "publish", "publish existing plans: flattened or locked .docx, and/or PDF", cmd_publish
@@ -517,6 +591,11 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         default=0.8,
         help="similarity needed to match a reworded question (0-1)",
+    )
+    p.add_argument(
+        "--allow-drop",
+        action="store_true",
+        help="exit with 0 even when answers found no place in the new template",
     )
     return parser
 

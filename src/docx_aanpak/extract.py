@@ -1,20 +1,23 @@
 """Controls into values: read a filled document back into ``{key: value}``.
 
 A bound control's value comes from its custom XML node (what Word shows on open); otherwise from
-the control's text, typed by its kind. Unfilled controls read as ``None``.
+the control's text, typed by its kind. Unfilled controls read as ``None``, and so does a control
+whose text is its placeholder; an answer that LibreOffice moved out of its control is joined
+again (see :mod:`docx_aanpak.recover`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from . import _ooxml as ox
 from .controls import ContentControl, Kind
 from .dates import parse_date
 from .document import Document
 from .fill import read_binding
+from .recover import PlanReader, Shape
 from .scan import Field
 
 __all__ = ["ExtractWarning", "extract_values", "read_field"]
@@ -40,7 +43,13 @@ def _from_binding(control: ContentControl, text: str) -> object:
     return text.replace("\r\n", "\n")
 
 
-def _read_control(document: Document, control: ContentControl, item: Field) -> object:
+def _read_control(
+    document: Document,
+    control: ContentControl,
+    item: Field,
+    reader: PlanReader | None = None,
+    position: int = 0,
+) -> object:
     if item.kind == Kind.REPEATING_SECTION:
         rows = []
         for entry in control.items():
@@ -61,20 +70,34 @@ def _read_control(document: Document, control: ContentControl, item: Field) -> o
         text = read_binding(document, binding)
         if text is not None:
             return _from_binding(control, text)
-    return control.value
+    if reader is None:
+        return control.value
+    kind = control.kind
+    if kind in (Kind.RICH_TEXT, Kind.PLAIN_TEXT):
+        # What ``control.value`` gives for text, reading the text once.
+        showing = control.showing_placeholder
+        text = "" if showing else control.text
+        value: object = text or None
+    else:
+        value = control.value
+    return reader.read(control, kind, item.key, item.label, position, value)
 
 
 def read_field(
-    document: Document, item: Field, cache: dict[str, list[ox.Element]] | None = None
+    document: Document,
+    item: Field,
+    cache: dict[str, list[ox.Element]] | None = None,
+    reader: PlanReader | None = None,
 ) -> object:
     """The value of one field in a document whose controls sit where the field says."""
     cache = {} if cache is None else cache
     values = []
-    for location in item.locations:
+    for position, location in enumerate(item.locations):
         sdts = cache.get(location.part)
         if sdts is None:
             sdts = cache[location.part] = list(document.tree(location.part).iter(ox.W_SDT))
-        values.append(_read_control(document, ContentControl(sdts[location.index]), item))
+        control = ContentControl(sdts[location.index])
+        values.append(_read_control(document, control, item, reader, position))
     first = values[0]
     if any(v != first for v in values[1:]):
         warnings.warn(
@@ -87,7 +110,20 @@ def read_field(
     return first
 
 
-def extract_values(document: Document, fields: Sequence[Field]) -> dict[str, object]:
-    """``{key: value}`` for every field, in field order (``None`` where unfilled)."""
-    cache: dict[str, list[ox.Element]] = {}
-    return {item.key: read_field(document, item, cache) for item in fields}
+def extract_values(
+    document: Document,
+    fields: Sequence[Field],
+    *,
+    shapes: Mapping[str, tuple[Shape, ...]] | None = None,
+    reader: PlanReader | None = None,
+    cache: dict[str, list[ox.Element]] | None = None,
+) -> dict[str, object]:
+    """``{key: value}`` for every field, in field order (``None`` where unfilled).
+
+    ``shapes`` (:func:`docx_aanpak.recover.shapes_of` of the template the document was made
+    from) tell placeholders and answers split out of their controls apart more surely.
+    ``cache`` may hold each part's ``w:sdt`` elements in document order, found before.
+    """
+    cache = {} if cache is None else cache
+    reader = reader or PlanReader(document, shapes)
+    return {item.key: read_field(document, item, cache, reader) for item in fields}

@@ -1,8 +1,10 @@
 """Carry the answers of plans filled in an old version of a template over to a new version.
 
 The old plan is read by scanning the document itself, so the old template is not needed. Its
-fields are matched to the new template's fields in two rounds:
+fields are matched to the new template's fields in three rounds:
 
+0. **by tag**: a control whose ``w:tag`` is a tag of the new template keeps its place (a frozen
+   template, see :mod:`docx_aanpak.freeze`, tags every control with its key);
 1. **by key**: a field whose key is in the new template keeps its place (*carried*);
 2. **by question**: the remaining old fields are compared with the remaining new fields, and the
    best pairs at or above ``threshold`` are taken greedily, best first, each field at most once
@@ -15,8 +17,13 @@ fields are matched to the new template's fields in two rounds:
    question moved to another row scores at least 0.8; an unrelated question in the same row of
    the shipped template scores at most about 0.75.
 
-An answer is only moved where the new field accepts it (the new template validates it). Every
-answer that finds no place is listed in full in ``dropped``; nothing is lost silently.
+An answer is only moved where the new field accepts it (the new template validates it); a
+picture is never moved (its value is an image, not text). Every answer that finds no place is
+listed in full in ``dropped``, with the new question that came closest and its score; nothing is
+lost silently. Questions left open are told apart: ``new_questions`` were not in the old version,
+``never_answered`` were but had no answer. The migrated document
+(:meth:`Migration.document`) gets each rich-text answer's runs and paragraphs, so bold, italics,
+lists and line breaks are carried, not only the text (see :mod:`docx_aanpak.carry`).
 """
 
 from __future__ import annotations
@@ -31,9 +38,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import _ooxml as ox
+from .carry import carry_answer
+from .controls import ContentControl, Kind
 from .document import Document, atomic_write
 from .errors import DocxAanpakError, OutputExistsError, TemplateMismatchError, ValidationError
 from .extract import extract_values
+from .recover import PlanReader
 from .scan import Field, scan
 from .template import Template
 
@@ -46,6 +57,7 @@ __all__ = [
     "Dropped",
     "Fuzzy",
     "Migration",
+    "QuestionSummary",
     "format_report",
     "migrate",
     "migrate_many",
@@ -53,6 +65,7 @@ __all__ = [
     "question_similarity",
     "report_workbook",
     "similarity",
+    "summary",
 ]
 
 DEFAULT_THRESHOLD = 0.8
@@ -132,7 +145,7 @@ STOPWORDS = frozenset(
 
 @dataclass(frozen=True)
 class Carried:
-    """An answer whose field has the same key in the new template."""
+    """An answer whose field has the same tag or key in the new template."""
 
     new_key: str
     value: object
@@ -140,6 +153,7 @@ class Carried:
     question: str
     old_section: str
     old_question: str
+    matched_by: str = "key"  # "tag" or "key"
 
 
 @dataclass(frozen=True)
@@ -166,6 +180,22 @@ class Dropped:
     value: object
     reason: str
     refused_by: str | None = None  # the new field that matched but did not accept the value
+    # The new question that came closest, and its score (below the threshold, or refusing).
+    candidate_key: str | None = None
+    candidate_section: str | None = None
+    candidate_question: str | None = None
+    candidate_score: float | None = None
+
+
+@dataclass
+class _Source:
+    """What :meth:`Migration.document` needs to copy the answers with their formatting."""
+
+    document: Document
+    template: Template
+    fields: dict[str, Field]  # old fields by key
+    recovered: dict[ox.Element, list[ox.Element]]  # blocks LibreOffice split off an answer
+    pairs: dict[str, str]  # new key -> old key, for every moved answer
 
 
 @dataclass(frozen=True)
@@ -179,11 +209,16 @@ class Migration:
     carried: list[Carried] = field(default_factory=list)
     fuzzy: list[Fuzzy] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)
-    new_open: list[Field] = field(default_factory=list)
+    new_open: list[Field] = field(default_factory=list)  # every question left open
     values: dict[str, object] = field(default_factory=dict)
     output: Path | None = None  # where the migrated plan is (or, in a dry run, would be) written
     written: bool = False
     error: str | None = None  # why the plan was not migrated or not written
+    new_questions: list[Field] = field(default_factory=list)  # open: not in the old version
+    never_answered: list[Field] = field(default_factory=list)  # open: no answer in the old plan
+    # New key -> why that answer's formatting stayed behind (its text was carried).
+    formatting: dict[str, str] = field(default_factory=dict)
+    _source: _Source | None = field(default=None, repr=False, compare=False)
 
     @property
     def file(self) -> str:
@@ -192,6 +227,11 @@ class Migration:
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    def document(self) -> Document:
+        """The migrated plan: the new template filled with the answers, each rich-text answer
+        copied with its runs and paragraphs (bold, italics, lists, line breaks)."""
+        return _build(self)[0]
 
 
 # -- matching -----------------------------------------------------------------------------------
@@ -248,16 +288,24 @@ def _plan_name(
     return Path(document.name).stem, None
 
 
+def _filled_picture(document: Document, item: Field) -> bool:
+    location = item.location
+    sdts = list(document.tree(location.part).iter(ox.W_SDT))
+    return not ContentControl(sdts[location.index]).is_unfilled
+
+
 def migrate(
     old_plan: str | os.PathLike[str] | Document | PyDocxDocument,
     new_template: Template,
     *,
     threshold: float = DEFAULT_THRESHOLD,
+    duplicate_tags: str | None = None,
 ) -> Migration:
     """Work out the values of ``new_template`` from a plan filled in an older version.
 
-    Raises :class:`TemplateMismatchError` when the old plan has no content controls, or when it
-    holds answers none of which fits a question of the new template (it was made from another
+    ``duplicate_tags`` applies to the old plan (default: the new template's setting). Raises
+    :class:`TemplateMismatchError` when the old plan has no content controls, or when it holds
+    answers none of which fits a question of the new template (it was made from another
     template); the errors of :meth:`Document.open` when it cannot be read.
     """
     if isinstance(old_plan, Document):
@@ -269,17 +317,22 @@ def migrate(
         document, source = Document.open(old_plan), None
     generic = (new_template.document.core_property("dc:title") or "").strip() or None
     name, title = _plan_name(document, source, generic)
-    old_fields = scan(document)
+    old_fields = scan(document, duplicate_tags=duplicate_tags or new_template.duplicate_tags)
     if not old_fields:
         raise TemplateMismatchError(
             f"{document.name} has no content controls, so it holds no answers to carry over to "
-            f"{new_template.name}; is it a plan made from a version of this template?"
+            f"{new_template.name}; is it a plan made from a version of this template? (A plan "
+            "whose controls were removed cannot be migrated: use the plan it was made from.)"
         )
-    old_values = extract_values(document, old_fields)
+    reader = PlanReader(document)
+    old_values = extract_values(document, old_fields, reader=reader)
     new_fields = new_template.fields
     new_by_key = {f.key: f for f in new_fields}
+    new_by_tag = {f.tag: f for f in new_fields if f.tag}
 
-    def refusal(new: Field, value: object) -> str | None:
+    def refusal(old: Field, new: Field, value: object) -> str | None:
+        if Kind.PICTURE in (old.kind, new.kind) and old.kind != new.kind:
+            return "a picture field takes an image, not a text answer"
         try:
             new_template.validate({new.key: value})
         except ValidationError as e:
@@ -291,26 +344,55 @@ def migrate(
     fuzzy: list[Fuzzy] = []
     done_old: set[str] = set()
     taken_new: set[str] = set()
+    unanswered_new: set[str] = set()  # new fields whose old field had no answer
     refused: dict[str, tuple[str, str]] = {}  # old key -> (new key, problem)
+    pairs: dict[str, str] = {}  # new key -> old key of every moved answer
+    pictures: list[Field] = []  # filled pictures: never moved, always reported
 
-    # 1. Same key. Unanswered old fields keep their successor too, so that no other answer
-    # lands in it.
-    for old in old_fields:
-        new = new_by_key.get(old.key)
-        if new is None:
-            continue
+    def pair(old: Field, new: Field) -> object | None:
+        """Take the pair; return the value to move, or None when there is none."""
         value = old_values[old.key]
+        if old.kind == Kind.PICTURE:
+            if _filled_picture(document, old):
+                pictures.append(old)
+            else:
+                unanswered_new.add(new.key)
+            done_old.add(old.key)
+            taken_new.add(new.key)
+            return None
         if _answered(value):
-            problem = refusal(new, value)
+            problem = refusal(old, new, value)
             if problem is not None:
-                refused[old.key] = (new.key, problem)
-                continue
+                refused.setdefault(old.key, (new.key, problem))
+                return None
             values[new.key] = value
-            carried.append(Carried(new.key, value, new.section, new.label, old.section, old.label))
+            pairs[new.key] = old.key
+        else:
+            unanswered_new.add(new.key)
         done_old.add(old.key)
         taken_new.add(new.key)
+        return value if _answered(value) else None
+
+    # 0. Same tag (a frozen template tags every control with its key), 1. same key. Unanswered
+    # old fields keep their successor too, so that no other answer lands in it.
+    for by_tag in (True, False):
+        for old in old_fields:
+            if old.key in done_old or old.key in refused:
+                continue
+            new = new_by_tag.get(old.tag) if by_tag and old.tag else None
+            if not by_tag:
+                new = new_by_key.get(old.key)
+            if new is None or new.key in taken_new:
+                continue
+            value = pair(old, new)
+            if value is not None:
+                how = "tag" if by_tag else "key"
+                carried.append(
+                    Carried(new.key, value, new.section, new.label, old.section, old.label, how)
+                )
 
     # 2. Same or similar question, best pairs first, one to one.
+    scores: dict[tuple[int, int], float] = {}
     candidates: list[tuple[float, int, int]] = []
     for i, old in enumerate(old_fields):
         if old.key in done_old:
@@ -318,52 +400,70 @@ def migrate(
         for j, new in enumerate(new_fields):
             if new.key in taken_new:
                 continue
-            score = similarity(old, new)
+            score = scores[i, j] = similarity(old, new)
             if score >= threshold:
                 candidates.append((-score, i, j))
     for negative, i, j in sorted(candidates):
         old, new = old_fields[i], new_fields[j]
         if old.key in done_old or new.key in taken_new:
             continue
-        value = old_values[old.key]
-        if _answered(value):
-            problem = refusal(new, value)
-            if problem is not None:
-                refused.setdefault(old.key, (new.key, problem))
-                continue
-            values[new.key] = value
+        value = pair(old, new)
+        if value is not None:
+            score = round(-negative, 3)
             fuzzy.append(
                 Fuzzy(
-                    old.key,
-                    old.section,
-                    old.label,
-                    new.key,
-                    new.section,
-                    new.label,
-                    round(-negative, 3),
-                    value,
+                    old.key, old.section, old.label, new.key, new.section, new.label, score, value
                 )
             )
-        done_old.add(old.key)
-        taken_new.add(new.key)
 
-    # 3. Whatever is left is listed in full.
+    # 3. Whatever is left is listed in full, with the question that came closest.
+    def closest(i: int, old: Field) -> tuple[Field, float] | None:
+        found = [
+            (scores[i, j] if (i, j) in scores else similarity(old, new), -j, new)
+            for j, new in enumerate(new_fields)
+            if (new.kind == Kind.PICTURE) == (old.kind == Kind.PICTURE)
+        ]
+        if not found:
+            return None
+        score, _, new = max(found, key=lambda t: (t[0], t[1]))
+        return new, round(score, 3)
+
     dropped: list[Dropped] = []
-    for old in old_fields:
+    for i, old in enumerate(old_fields):
         value = old_values[old.key]
-        if old.key in done_old or not _answered(value):
+        picture = old in pictures or (
+            old.kind == Kind.PICTURE and old.key not in done_old and _filled_picture(document, old)
+        )
+        if not picture and (old.key in done_old or not _answered(value)):
             continue
         new_key: str | None = None
         reason = "no matching question in the new template"
-        if old.key in refused:
+        best = closest(i, old)
+        if picture:
+            reason = "a picture: pictures are not carried over; insert it again in the new plan"
+        elif old.key in refused:
             new_key, problem = refused[old.key]
             reason = f"does not fit the new field '{new_key}': {problem}"
-        dropped.append(Dropped(old.key, old.section, old.label, value, reason, new_key))
+            best = (new_by_key[new_key], round(similarity(old, new_by_key[new_key]), 3))
+        elif best is not None:
+            reason += f" (closest: '{best[0].label}', score {best[1]:.2f} < {threshold:.2f})"
+        dropped.append(
+            Dropped(
+                old.key,
+                old.section,
+                old.label,
+                None if picture else value,
+                reason,
+                new_key,
+                *((best[0].key, best[0].section, best[0].label, best[1]) if best else ()),
+            )
+        )
     if dropped and not carried and not fuzzy:
         raise TemplateMismatchError(
             f"{document.name}: none of its {len(dropped)} answers fits a question of "
             f"{new_template.name}; is it a plan made from a version of this template?"
         )
+    open_fields = [f for f in new_fields if f.key not in values]
     return Migration(
         plan=name,
         source=source,
@@ -372,9 +472,45 @@ def migrate(
         carried=carried,
         fuzzy=fuzzy,
         dropped=dropped,
-        new_open=[f for f in new_fields if f.key not in values],
+        new_open=open_fields,
         values={f.key: values[f.key] for f in new_fields if f.key in values},
+        new_questions=[f for f in open_fields if f.key not in taken_new],
+        never_answered=[f for f in open_fields if f.key in unanswered_new],
+        _source=_Source(
+            document, new_template, {f.key: f for f in old_fields}, reader.recovered, pairs
+        ),
     )
+
+
+def _build(migration: Migration) -> tuple[Document, dict[str, str]]:
+    """The migrated document, and why some answers' formatting stayed behind (by new key)."""
+    source = migration._source
+    if source is None:
+        raise DocxAanpakError(f"{migration.plan}: the old plan of this migration is not at hand")
+    document = source.template.fill(migration.values, title=migration.title)
+    notes: dict[str, str] = {}
+    numbers: dict[str, str] = {}  # the old plan's lists -> the new document's
+    old_trees: dict[str, list[ox.Element]] = {}
+    new_trees: dict[str, list[ox.Element]] = {}
+    for new_key, old_key in source.pairs.items():
+        new, old = source.template.field(new_key), source.fields[old_key]
+        if not isinstance(migration.values.get(new_key), str) or new.bound or old.bound:
+            continue
+        location = old.location
+        if location.part not in old_trees:
+            old_trees[location.part] = list(source.document.tree(location.part).iter(ox.W_SDT))
+        control = ContentControl(old_trees[location.part][location.index])
+        for target in new.locations:
+            if target.part not in new_trees:
+                new_trees[target.part] = list(document.tree(target.part).iter(ox.W_SDT))
+            into = ContentControl(new_trees[target.part][target.index])
+            extra = source.recovered.get(control.element, [])
+            problem = carry_answer(
+                source.document, control, extra, document, target.part, into, numbers
+            )
+            if problem is not None and problem != "only rich text carries formatting":
+                notes[new_key] = problem
+    return document, notes
 
 
 # -- many plans ---------------------------------------------------------------------------------
@@ -389,13 +525,15 @@ def migrate_many(
     overwrite: bool = False,
     report: str | os.PathLike[str] | None = None,
     threshold: float = DEFAULT_THRESHOLD,
+    duplicate_tags: str | None = None,
 ) -> list[Migration]:
     """Migrate each plan and write it to ``out_dir`` under its own file name.
 
     A plan that cannot be read or migrated, or whose output exists (without ``overwrite``), gets
     its ``error`` set; the other plans go on. With ``dry_run`` no plan is written. ``report``
-    writes an .xlsx listing every answer and every open question (also in a dry run: it is the
-    preview), replacing an existing one only with ``overwrite``.
+    writes an .xlsx listing every answer and every open question, and a summary per question
+    (also in a dry run: it is the preview), replacing an existing one only with ``overwrite``.
+    ``duplicate_tags`` applies to the old plans (default: the new template's setting).
     """
     out = Path(out_dir)
     report_path = None if report is None else Path(report)
@@ -406,7 +544,9 @@ def migrate_many(
     for source in (Path(p) for p in paths):
         target = out / source.name
         try:
-            migration = migrate(source, new_template, threshold=threshold)
+            migration = migrate(
+                source, new_template, threshold=threshold, duplicate_tags=duplicate_tags
+            )
         except DocxAanpakError as e:
             migrations.append(
                 Migration(
@@ -430,12 +570,13 @@ def migrate_many(
                     f"{target} is the old plan itself; write the migrated plans to another folder"
                 )
             if not dry_run:
-                document = new_template.fill(migration.values, title=migration.title)
+                document, notes = _build(migration)
                 document.save(target, overwrite=overwrite)
-                migration = replace(migration, written=True)
+                migration = replace(migration, written=True, formatting=notes)
         except DocxAanpakError as e:
             migration = replace(migration, error=str(e))
-        migrations.append(migration)
+        # The old plan is no longer needed: let it go, so memory does not grow with the plans.
+        migrations.append(replace(migration, _source=None))
     if report_path is not None:
         atomic_write(report_path, report_workbook(migrations), overwrite=overwrite)
     return migrations
@@ -447,8 +588,10 @@ STATUS_CARRIED = "overgenomen"
 STATUS_FUZZY = "herkend"
 STATUS_DROPPED = "vervallen"
 STATUS_OPEN = "nieuw open"
+STATUS_UNANSWERED = "onbeantwoord"
 STATUS_ERROR = "fout"
 REPORT_SHEET = "Migratie"
+SUMMARY_SHEET = "Samenvatting"
 REPORT_COLUMNS = (
     ("plan", 28),
     ("bestand", 24),
@@ -460,6 +603,14 @@ REPORT_COLUMNS = (
     ("score", 8),
     ("antwoord", 80),
     ("opmerking", 40),
+)
+SUMMARY_COLUMNS = (
+    ("sectie", 28),
+    ("vraag", 50),
+    ("overgenomen", 13),
+    ("herkend", 10),
+    ("vervallen", 11),
+    ("nieuwe vraag", 40),
 )
 _CELL_LIMIT = 32_000  # Excel holds at most 32,767 characters in a cell
 
@@ -484,72 +635,109 @@ def answer_text(value: object) -> str:
     return "" if value is None else str(value)
 
 
+def _dropped_note(d: Dropped) -> str:
+    if d.value is None:
+        note = "afbeelding, niet overgenomen: voeg haar opnieuw in"
+    elif d.refused_by:
+        note = f"past niet in het nieuwe veld '{d.refused_by}'"
+    else:
+        note = "geen vraag in de nieuwe versie van het sjabloon"
+    if d.candidate_question is not None and d.candidate_score is not None:
+        note += f"; dichtstbij: '{d.candidate_question}' (score {d.candidate_score:.2f})"
+    return note
+
+
 def _rows(migration: Migration) -> list[list[object]]:
     plan, file = migration.plan, migration.file
     rows: list[list[object]] = []
     if migration.error:
         rows.append([plan, file, STATUS_ERROR, None, None, None, None, None, None, migration.error])
+    formatting = {k: f"opmaak niet overgenomen: {v}" for k, v in migration.formatting.items()}
     for c in migration.carried:
+        note = "op tag" if c.matched_by == "tag" else None
+        if c.new_key in formatting:
+            note = formatting[c.new_key]
         rows.append(
-            [
-                plan,
-                file,
-                STATUS_CARRIED,
-                c.old_section,
-                c.old_question,
-                c.section,
-                c.question,
-                None,
-                answer_text(c.value),
-                None,
-            ]
-        )
+            [plan, file, STATUS_CARRIED, c.old_section, c.old_question, c.section, c.question,
+             None, answer_text(c.value), note]
+        )  # fmt: skip
     for f in migration.fuzzy:
+        note = "controleer of het antwoord bij de nieuwe vraag past"
+        if f.new_key in formatting:
+            note += "; " + formatting[f.new_key]
         rows.append(
-            [
-                plan,
-                file,
-                STATUS_FUZZY,
-                f.old_section,
-                f.old_question,
-                f.new_section,
-                f.new_question,
-                f.score,
-                answer_text(f.value),
-                "controleer of het antwoord bij de nieuwe vraag past",
-            ]
-        )
+            [plan, file, STATUS_FUZZY, f.old_section, f.old_question, f.new_section,
+             f.new_question, f.score, answer_text(f.value), note]
+        )  # fmt: skip
     for d in migration.dropped:
-        note = (
-            f"past niet in het nieuwe veld '{d.refused_by}'"
-            if d.refused_by
-            else "geen vraag in de nieuwe versie van het sjabloon"
-        )
         rows.append(
-            [
-                plan,
-                file,
-                STATUS_DROPPED,
-                d.section,
-                d.question,
-                None,
-                None,
-                None,
-                answer_text(d.value),
-                note,
-            ]
-        )
+            [plan, file, STATUS_DROPPED, d.section, d.question, d.candidate_section,
+             d.candidate_question, d.candidate_score, answer_text(d.value), _dropped_note(d)]
+        )  # fmt: skip
     if migration.error is None or migration.carried or migration.fuzzy:
-        for n in migration.new_open:
-            rows.append([plan, file, STATUS_OPEN, None, None, n.section, n.label, None, None, None])
+        for n in migration.new_questions:
+            rows.append([plan, file, STATUS_OPEN, None, None, n.section, n.label, None, None,
+                         "nieuwe vraag: niet in de oude versie"])  # fmt: skip
+        for n in migration.never_answered:
+            rows.append([plan, file, STATUS_UNANSWERED, None, None, n.section, n.label, None,
+                         None, "ook in de oude versie niet beantwoord"])  # fmt: skip
     return rows
 
 
+@dataclass
+class QuestionSummary:
+    """What happened, across plans, to the answers to one old question."""
+
+    section: str
+    question: str
+    carried: int = 0
+    fuzzy: int = 0
+    dropped: int = 0
+    new_questions: set[str] = field(default_factory=set)  # where fuzzy matches went
+
+
+def summary(migrations: Sequence[Migration]) -> list[QuestionSummary]:
+    """Per old question (in order of first appearance): how many answers were carried,
+    recognised under another question, or dropped, across all plans."""
+    found: dict[tuple[str, str], QuestionSummary] = {}
+
+    def row(section: str, question: str) -> QuestionSummary:
+        key = (normalize(section), normalize(question))
+        if key not in found:
+            found[key] = QuestionSummary(section, question.strip())
+        return found[key]
+
+    for m in migrations:
+        for c in m.carried:
+            row(c.old_section, c.old_question).carried += 1
+        for f in m.fuzzy:
+            item = row(f.old_section, f.old_question)
+            item.fuzzy += 1
+            item.new_questions.add(f.new_question.strip())
+        for d in m.dropped:
+            row(d.section, d.question).dropped += 1
+    return list(found.values())
+
+
+def _text_cell(cell: object, value: object) -> None:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+
+    assert isinstance(cell, Cell)
+    if isinstance(value, float):
+        cell.value = value
+        cell.number_format = "0.00"
+    elif isinstance(value, int):
+        cell.value = value
+    else:
+        # Text stays text: an answer starting with "=" is not a formula.
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+        cell.data_type = "s"
+
+
 def report_workbook(migrations: Sequence[Migration]) -> bytes:
-    """The migration report as .xlsx bytes: one sheet "Migratie", one row per answer or open
-    question, answers in full."""
+    """The migration report as .xlsx bytes: sheet "Migratie" with one row per answer or open
+    question (answers in full), sheet "Samenvatting" with one row per old question."""
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
@@ -579,18 +767,29 @@ def report_workbook(migrations: Sequence[Migration]) -> bytes:
                     if value is None:
                         continue
                     cell = sheet.cell(line, column)
-                    if isinstance(value, float):
-                        cell.value = value
-                        cell.number_format = "0.00"
-                    else:
-                        # Text stays text: an answer starting with "=" is not a formula.
-                        cell.value = ILLEGAL_CHARACTERS_RE.sub("", str(value))
-                        cell.data_type = "s"
+                    _text_cell(cell, value)
                     cell.alignment = wrap
     for column, (_, width) in enumerate(REPORT_COLUMNS, 1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
+
+    totals = book.create_sheet(SUMMARY_SHEET)
+    totals.append([name for name, _ in SUMMARY_COLUMNS])
+    for cell in totals[1]:
+        cell.font = Font(bold=True)
+    for item in summary(migrations):
+        line = totals.max_row + 1
+        values = [item.section, item.question, item.carried, item.fuzzy, item.dropped,
+                  "\n".join(sorted(item.new_questions)) or None]  # fmt: skip
+        for column, value in enumerate(values, 1):
+            if value is not None:
+                cell = totals.cell(line, column)
+                _text_cell(cell, value)
+                cell.alignment = wrap
+    for column, (_, width) in enumerate(SUMMARY_COLUMNS, 1):
+        totals.column_dimensions[get_column_letter(column)].width = width
+    totals.freeze_panes = "A2"
     return workbook_bytes(book)
 
 
@@ -600,7 +799,8 @@ def _indent(text: str, prefix: str) -> str:
 
 def format_report(migrations: Sequence[Migration]) -> str:
     """A summary for the terminal: per plan what was carried, recognised (with scores), dropped
-    (with the full answer) and left open."""
+    (with the closest question and its score, and the full answer) and left open (new
+    questions apart from questions never answered); then per old question across plans."""
     lines: list[str] = []
     for m in migrations:
         head = m.file if m.plan == Path(m.file).stem else f"{m.plan} ({m.file})"
@@ -611,9 +811,12 @@ def format_report(migrations: Sequence[Migration]) -> str:
             lines.append(f"  error: {m.error}")
             lines.append("")
             continue
+        by_tag = sum(c.matched_by == "tag" for c in m.carried)
+        how = f" ({by_tag} by tag)" if by_tag else ""
         lines.append(
-            f"  {len(m.carried)} carried by key, {len(m.fuzzy)} matched by question, "
-            f"{len(m.dropped)} dropped, {len(m.new_open)} open in the new template"
+            f"  {len(m.carried)} carried by key{how}, {len(m.fuzzy)} matched by question, "
+            f"{len(m.dropped)} dropped, {len(m.new_questions)} new question(s) and "
+            f"{len(m.never_answered)} never answered left open"
         )
         if m.error:
             lines.append(f"  error: {m.error}")
@@ -623,15 +826,39 @@ def format_report(migrations: Sequence[Migration]) -> str:
                 lines.append(f"    {f.score:.2f}  {f.old_section}: {f.old_question}")
                 lines.append(f"          -> {f.new_section}: {f.new_question}")
         if m.dropped:
-            lines.append("  dropped, no place in the new template (full answer below):")
+            lines.append("  DROPPED, no place in the new template (full answer below):")
             for d in m.dropped:
                 lines.append(f"    {d.section}: {d.question}")
                 lines.append(f"      ({d.reason})")
-                lines.append(_indent(answer_text(d.value), "      | "))
-        if m.new_open:
-            lines.append("  open questions in the new template:")
-            for n in m.new_open:
+                if d.candidate_question is not None and d.candidate_score is not None:
+                    lines.append(
+                        f"      closest: {d.candidate_score:.2f}  {d.candidate_section}: "
+                        f"{d.candidate_question}"
+                    )
+                if d.value is not None:
+                    lines.append(_indent(answer_text(d.value), "      | "))
+        questions = {c.new_key: c.question for c in m.carried}
+        questions.update({f.new_key: f.new_question for f in m.fuzzy})
+        for key, problem in m.formatting.items():
+            lines.append(f"  formatting not carried for '{questions.get(key, key)}': {problem}")
+        if m.new_questions:
+            lines.append("  new questions (not in the old version), open:")
+            for n in m.new_questions:
                 lines.append(f"    {n.section}: {n.label}")
+        if m.never_answered:
+            lines.append("  never answered (in the old version too), open:")
+            for n in m.never_answered:
+                lines.append(f"    {n.section}: {n.label}")
+        lines.append("")
+    totals = summary(migrations)
+    if totals:
+        lines.append("per question across plans: carried / matched / dropped")
+        for item in totals:
+            mark = "  !" if item.dropped else "   "
+            lines.append(
+                f"{mark} {item.carried:>4} {item.fuzzy:>4} {item.dropped:>4}  "
+                f"{item.section}: {item.question}"
+            )
         lines.append("")
     written = sum(m.written for m in migrations)
     failed = sum(not m.ok for m in migrations)

@@ -17,6 +17,7 @@ from .extract import extract_values
 from .fill import FillContext, fill_document
 from .model import build_model, model_name, validate_values
 from .package import open_package
+from .recover import Shape, shapes_of
 from .scan import Field, scan
 
 if TYPE_CHECKING:
@@ -200,7 +201,7 @@ class Template:
         that lacks fields of this template raises :class:`TemplateMismatchError`.
         """
         document = source if isinstance(source, Document) else Document.open(source)
-        return extract_values(document, self.fields_in(document))
+        return extract_values(document, self.fields_in(document), shapes=self.shapes)
 
     def fields_in(self, document: Document) -> list[Field]:
         """This template's fields as found in ``document``, in the template's order.
@@ -227,3 +228,9 @@ class Template:
                 f"{self.name}"
             )
         return [found[f.key] for f in self.fields]
+
+    @cached_property
+    def shapes(self) -> dict[str, tuple[Shape, ...]]:
+        """How each field's controls sit in this template and what they show unanswered: lets
+        extraction read plans that another word processor re-saved."""
+        return shapes_of(self.document, self.fields)
