@@ -2,7 +2,9 @@
 
 The template's trees are never changed. A part that receives values is either rendered straight
 into bytes (a compiled part, see :mod:`docx_aanpak.compiled`) or copied, filled and serialised
-(the tree path, for every kind of control); every other part is written as it was.
+(the tree path, for every kind of control); every other part is written as it was. A data-bound
+control writes its data node too (see :mod:`docx_aanpak.binding`), and every other control bound
+to a node this fill wrote (the document title, say) shows the new value, as Word shows it.
 """
 
 from __future__ import annotations
@@ -203,6 +205,11 @@ def _render_compiled(
     return compiled.render(rendered)
 
 
+def _controls_at(root: ox.Element, indexes: Sequence[int]) -> list[ContentControl]:
+    sdts = list(root.iter(ox.W_SDT))
+    return [ContentControl(sdts[i]) for i in indexes]
+
+
 def fill_document(
     master: Document,
     fields: Sequence[Field],
@@ -234,11 +241,12 @@ def fill_document(
         # First: a field bound to a document property gives it its own value.
         document.set_core_properties(**properties)
         binder.wrote_core_properties(k for k, v in properties.items() if v is not None)
-    # Data-bound controls that show a node this fill may write, found before writing.
+    # The data-bound controls of the parts being filled, found before writing (filling a
+    # repeating section adds w:sdt elements): each shows the node it is bound to afterwards.
     bound = {
-        part: [ContentControl(sdts[i]) for i in indexes]
+        part: _controls_at(trees[part], indexes)
         for part, indexes in ctx.bound.items()
-        if part in trees and (sdts := list(trees[part].iter(ox.W_SDT)))
+        if part in trees
     }
     ids = ctx.ids()
     for part, entries in wanted.items():
@@ -254,9 +262,7 @@ def fill_document(
             _fill_control(control, item, value, ctx, binder, ids, part, fmt)
     if binder.wrote_any:
         for part, indexes in ctx.bound.items():
-            if part not in bound:
-                sdts = list(document.tree(part).iter(ox.W_SDT))
-                bound[part] = [ContentControl(sdts[i]) for i in indexes]
-            if binder.refresh(bound[part], lambda c: _reset(c, ctx, None), ctx.placeholder_styles):
+            controls = bound.get(part) or _controls_at(document.tree(part), indexes)
+            if binder.refresh(controls, lambda c: _reset(c, ctx, None), ctx.placeholder_styles):
                 document.mark_changed(part)
     return document
