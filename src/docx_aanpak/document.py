@@ -213,10 +213,15 @@ class Document:
     def add_custom_xml_part(self, data: bytes, item_id: str, schema: str) -> str:
         """Add a custom XML data part (with its properties part holding ``item_id``), related
         from the main document the way Word relates it; return its name."""
-        name = self._free_name("customXml/item{}.xml")
-        number = name[len("customXml/item") : -len(".xml")]
-        props_name = f"customXml/itemProps{number}.xml"
-        self._add_xml_part(name, data, None)
+        taken = self._taken()
+        number = 1
+        while {f"customxml/item{number}.xml", f"customxml/itemprops{number}.xml"} & taken:
+            number += 1
+        name, props_name = f"customXml/item{number}.xml", f"customXml/itemProps{number}.xml"
+        # A package without a default content type for .xml needs one for the data part.
+        self._add_xml_part(
+            name, data, None if self.package.content_type(name) else "application/xml"
+        )
         self._add_xml_part(props_name, props.new_item_props_xml(item_id, schema),
                            props.CT_CUSTOM_XML_PROPS)  # fmt: skip
         self._relate(name, ox.RT_CUSTOM_XML_PROPS, props_name)

@@ -214,14 +214,14 @@ def document_properties_without_stores() -> bytes:
 
 
 def title_twice() -> bytes:
-    """The title on a cover line and in the header: two Titel controls bound to one property
-    (their keys collide, so scanning warns)."""
+    """The title on a cover line and in the header: two Titel controls bound to one property,
+    empty, so both show their placeholder (their keys collide, so scanning warns)."""
     binding = core_binding("title")
     body = heading("Voorblad", 1, NL) + p(
         r("Titel: "), property_run(None, alias="Titel", binding=binding, salt="body")
     )
     header = p(property_run(None, alias="Titel", binding=binding, salt="header"))
-    return zip_parts(build_parts(body, headers=[header], title="Beleidsplan"))
+    return zip_parts(build_parts(body, headers=[header], title=""))
 
 
 # --- a bound repeating section -------------------------------------------------------------------
