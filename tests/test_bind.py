@@ -25,7 +25,7 @@ from lxml import etree
 from corpus import bind, bind_hostile
 from corpus.cases import CASES
 from corpus.hostile import HOSTILE
-from corpus.word import png_bytes
+from corpus.word import png_bytes, zip_parts
 from docx_aanpak import (
     Document,
     FillError,
@@ -73,6 +73,23 @@ def custom_item(parts: dict[str, bytes], item_id: str) -> etree._Element:
     raise AssertionError(f"no custom XML item {item_id}")
 
 
+def transitional_copy(path: Path) -> Path:
+    """A Strict package with Transitional names (what the library reads), for the checks."""
+    copy = path.with_name(path.stem + "_transitional.docx")
+    parts = {}
+    for name, data in parts_of(path).items():
+        if name.endswith((".xml", ".rels")):
+            for transitional, strict in bind_hostile.STRICT_NAMESPACES:
+                data = data.replace(strict.encode(), transitional.encode())
+            data = data.replace(
+                (bind_hostile.STRICT_REL + "extendedProperties").encode(),
+                (bind_hostile.REL + "extended-properties").encode(),
+            ).replace(bind_hostile.STRICT_REL.encode(), bind_hostile.REL.encode())
+        parts[name] = data
+    copy.write_bytes(zip_parts(parts))
+    return copy
+
+
 def bound_xpaths(data: bytes) -> list[str]:
     root = xml(parts_of(data)["word/document.xml"])
     return [b.get(f"{{{W}}}xpath") for b in root.iter(f"{{{W}}}dataBinding")]
@@ -111,20 +128,26 @@ def assert_properties_written(path: Path) -> None:
     assert (child_text(cover, bind.COVER_NS, "PublishDate") or "")[:10] == "2026-02-15"
 
 
-@pytest.mark.parametrize(
-    "source",
-    ["document_properties", "document_properties_without_stores"],
-    ids=["with_property_parts", "without_property_parts"],
-)
+SOURCES = {
+    "with_property_parts": lambda: BY_NAME["document_properties"].build(),
+    "without_property_parts": bind.document_properties_without_stores,
+    "strict_without_property_parts": lambda: zip_parts(
+        bind_hostile.to_strict(bind.document_properties_without_stores_parts())
+    ),
+}
+
+
+@pytest.mark.parametrize("source", list(SOURCES))
 def test_document_property_controls_fill_the_property_parts(source: str, tmp_path: Path) -> None:
-    if source in BY_NAME:
-        tpl = template(source)
-    else:
-        tpl = Template.open(bind.document_properties_without_stores(), name=f"{source}.docx")
+    tpl = Template.open(SOURCES[source](), name=f"{source}.docx")
     values = property_values(tpl)
     out = tmp_path / "plan.docx"
     tpl.fill(values).save(out)
-    assert_properties_written(out)
+    if source.startswith("strict"):
+        assert b'w:conformance="strict"' in parts_of(out)["word/document.xml"]
+        assert_properties_written(transitional_copy(out))  # the checks use Transitional names
+    else:
+        assert_properties_written(out)
     assert tpl.extract(out) == values
     assert_valid(out)
     text = render_texts([out], layout=False)[out.resolve()]

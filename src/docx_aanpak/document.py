@@ -257,7 +257,8 @@ class Document:
         if part is None and create:
             part = self._free_name("docProps/app{}.xml", bare=True)
             self._add_xml_part(part, props.new_extended_xml(), props.CT_EXTENDED)
-            self._relate("", props.RT_EXTENDED, part)
+            strict = self.package.strict  # Strict names this relationship differently
+            self._relate("", props.RT_EXTENDED_STRICT if strict else props.RT_EXTENDED, part)
             self._added["extended"] = part
         return part
 

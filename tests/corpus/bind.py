@@ -199,6 +199,10 @@ def _document_properties() -> bytes:
 def document_properties_without_stores() -> bytes:
     """The document_properties case without docProps/core.xml, docProps/app.xml and the cover
     page part: filling must create each store its controls are bound to."""
+    return zip_parts(document_properties_without_stores_parts())
+
+
+def document_properties_without_stores_parts() -> dict[str, bytes]:
     parts = without_parts(_document_properties_parts(), "docProps/core.xml", "docProps/app.xml")
     for name in ("item1.xml", "itemProps1.xml", "_rels/item1.xml.rels"):
         parts.pop("customXml/" + name)
@@ -210,7 +214,7 @@ def document_properties_without_stores() -> bytes:
     start = rels.rindex("<Relationship ", 0, target)
     rels = rels[:start] + rels[rels.index("/>", target) + 2 :]
     parts["word/_rels/document.xml.rels"] = rels.encode()
-    return zip_parts(parts)
+    return parts
 
 
 def title_twice() -> bytes:

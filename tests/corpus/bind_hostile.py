@@ -117,7 +117,11 @@ def strict_body() -> str:
     problem="strict_values",
 )
 def strict_word() -> bytes:
-    parts = build_parts(strict_body(), title="Beleidsplan (Strict)")
+    return zip_parts(to_strict(build_parts(strict_body(), title="Beleidsplan (Strict)")))
+
+
+def to_strict(parts: dict[str, bytes]) -> dict[str, bytes]:
+    """A Transitional package's parts as Word writes them in Strict Open XML."""
     out: dict[str, bytes] = {}
     for name, data in parts.items():
         text = data.decode("utf-8")
@@ -129,4 +133,4 @@ def strict_word() -> bytes:
         if name == "word/document.xml":
             text = text.replace("<w:document ", '<w:document w:conformance="strict" ', 1)
         out[name] = text.encode("utf-8")
-    return zip_parts(out)
+    return out
