@@ -225,6 +225,27 @@ def test_bound_repeating_section_items_get_their_own_nodes(tmp_path: Path) -> No
     assert missing_from(text, [v for row in ROWS for v in row.values()]) == []
 
 
+def test_items_of_an_unmapped_section_are_rebound_from_their_own_bindings(tmp_path: Path) -> None:
+    # Only the controls in the items are mapped: the node an item repeats is where the paths
+    # of the first two items differ (partner[1], partner[2]).
+    tpl = Template.open(bind.bound_repeating_section(section_bound=False), name="unmapped.docx")
+    key = tpl.fields[0].key
+    out = tmp_path / "three.docx"
+    tpl.fill({key: ROWS}).save(out)
+    assert partner_nodes(out.read_bytes()) == [(r["partner_naam"], r["partner_rol"]) for r in ROWS]
+    assert tpl.extract(out) == {key: ROWS}
+    assert_valid(out)
+
+
+def test_a_single_item_of_an_unmapped_section_is_not_copied_onto_its_own_node() -> None:
+    one = bind.bound_repeating_section(section_bound=False, partners=bind.PARTNERS[:1])
+    tpl = Template.open(one, name="unmapped_one.docx")
+    key = tpl.fields[0].key
+    assert tpl.extract(tpl.fill({key: ROWS[:1]}).to_bytes()) == {key: ROWS[:1]}
+    with pytest.raises(FillError, match="cannot tell which node an item repeats"):
+        tpl.fill({key: ROWS})  # answers would share one node
+
+
 # -- a bound picture (9.4) ------------------------------------------------------------------------
 
 

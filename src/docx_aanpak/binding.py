@@ -366,12 +366,13 @@ class Binder:
                 self._written[(element, None)] = _Written(element.text or "", "")
 
     def rebind_items(
-        self, section: ContentControl, items: list[ContentControl], context: str
+        self, section: ContentControl, items: list[ContentControl], before: int, context: str
     ) -> None:
         """Give each item of a bound repeating section its own node: the n-th item's controls
         point to the n-th item node (``…/ns0:partner[n]/…``), new nodes are copies of the first
-        one and nodes of removed items are removed."""
-        collection = self._collection(section, items, context)
+        one and nodes of removed items are removed. ``before``: the number of items the
+        section had (the others are copies of the first)."""
+        collection = self._collection(section, items, before, context)
         if collection is None:
             return
         store, base, item_step = collection
@@ -416,33 +417,34 @@ class Binder:
                 _set_xpath(control, replace(path, steps=tuple(steps)).text())
 
     def _collection(
-        self, section: ContentControl, items: list[ContentControl], context: str
+        self, section: ContentControl, items: list[ContentControl], before: int, context: str
     ) -> tuple[Binding, BindingPath, Step] | None:
         """The store, the path of the parent node and the item step of a repeating section's
         data: from the section's own binding (``…/ns0:partners[1]/ns0:partner``), else from
-        where its first two items' controls differ."""
+        where the controls of its first two items differ. None when the items can keep the
+        nodes they have (no item was added, and the data cannot be told)."""
         binding = section.binding
         if binding is not None:
             path = self._path(binding, context)
             if path.attribute is None and len(path.steps) >= 2:
                 return binding, BindingPath(path.steps[:-1]), path.steps[-1]
-        bound = [_bound_paths(item) for item in items[:2]]
-        if not bound or not bound[0]:
+        originals = [_bound_paths(item) for item in items[: min(before, 2)]]
+        if not originals or not originals[0]:
+            return None  # no control in the items is bound
+        if len(originals) == 2 and originals[1]:
+            (first_binding, first), (_, second) = originals[0][0], originals[1][0]
+            for depth, (a, b) in enumerate(zip(first.steps, second.steps, strict=False)):
+                if a.tag != b.tag:
+                    break
+                if a.position != b.position:
+                    step = replace(a, position=None)
+                    return first_binding, BindingPath(first.steps[:depth]), step
+        if len(items) <= before:
             return None
-        if len(bound) < 2 or not bound[1]:
-            raise FillError(
-                f"{context}: the repeating section is not bound itself, so the library cannot "
-                "tell which node its items repeat; map the section in Word's XML Mapping pane"
-            )
-        (first_binding, first), (_, second) = bound[0][0], bound[1][0]
-        for depth, (a, b) in enumerate(zip(first.steps, second.steps, strict=False)):
-            if a.tag != b.tag:
-                break
-            if a.position != b.position:
-                return first_binding, BindingPath(first.steps[:depth]), replace(a, position=None)
         raise FillError(
-            f"{context}: the controls of its first two items are bound to the same data; "
-            "map the section in Word's XML Mapping pane"
+            f"{context}: its items are bound to data, but the library cannot tell which node "
+            "an item repeats (the section itself is not mapped); map the repeating section in "
+            "Word's XML Mapping pane, or fill no more items than it has"
         )
 
     def refresh(

@@ -158,9 +158,10 @@ def _fill_control(
     kind = fmt.kind if fmt is not None else control.kind
     if kind == Kind.REPEATING_SECTION:
         assert isinstance(value, list)
+        before = len(control.items())
         items = control.resize_items(len(value), lambda: next(ids))
         if item.bound or any(child.bound for child in item.children):
-            binder.rebind_items(control, items, _context(item))
+            binder.rebind_items(control, items, before, _context(item))
         for item_control, item_values in zip(items, value, strict=False):
             sdts = list(item_control.element.iter(ox.W_SDT))
             for child in item.children:

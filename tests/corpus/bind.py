@@ -266,9 +266,17 @@ def partners_xml(partners: tuple[dict[str, str], ...]) -> str:
     ),
 )  # fmt: skip
 def _bound_repeating_section() -> bytes:
-    store = CustomXml(PLAN_STORE, partners_xml(PARTNERS), (PLAN_NS,))
+    return bound_repeating_section()
+
+
+def bound_repeating_section(
+    *, section_bound: bool = True, partners: tuple[dict[str, str], ...] = PARTNERS
+) -> bytes:
+    """The case's document; ``section_bound=False`` leaves the section itself unmapped (only
+    the controls in its items are bound), ``partners`` sets its items."""
+    store = CustomXml(PLAN_STORE, partners_xml(partners), (PLAN_NS,))
     items = []
-    for n, item in enumerate(PARTNERS, start=1):
+    for n, item in enumerate(partners, start=1):
         salt = f"bound item{n}"
         naam = Binding(f"{PARTNERS_PATH}[{n}]/ns0:naam[1]", PLAN_STORE, PLAN_PREFIXES)
         rol = Binding(f"{PARTNERS_PATH}[{n}]/ns0:rol[1]", PLAN_STORE, PLAN_PREFIXES)
@@ -290,7 +298,7 @@ def _bound_repeating_section() -> bytes:
         sdt_id=_id("partners_gebonden"),
         alias="Partners",
         tag="partners_gebonden",
-        binding=section,
+        binding=section if section_bound else None,
         ext_xml="<w15:repeatingSection/>",
     )
     body = heading("Uitvoering", 1, NL) + p(Q_PARTNERS) + sdt(pr, "".join(items), end_pr=END)
