@@ -337,7 +337,8 @@ class Document:
         rels_name = self.package.rels_name(source) if source else "_rels/.rels"
         found = self.package.find(rels_name)
         if found is None and rels_name not in self._trees:
-            self._trees[rels_name] = ox.make(f"{{{ox.NS['pr']}}}Relationships")
+            empty = f'<Relationships xmlns="{ox.NS["pr"]}"/>'.encode()
+            self._trees[rels_name] = ox.parse(empty)
         rels = self.tree(found or rels_name)
         ids = {e.get("Id") for e in rels if ox.is_element(e)}
         number = 1
