@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import tracemalloc
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -44,9 +45,12 @@ EXPECTED: dict[str, tuple[type[DocxAanpakError], str]] = {
     "old_doc": (NotAWordDocumentError, "Word 97-2003"),
     "no_controls": (TemplateError, "no content controls"),
     "duplicate_tags": (TemplateError, "tag 'naam' is used by two controls"),
+    "zip_member_outside_package": (UnsafeDocumentError, "'../../evil.txt', a path outside"),
+    "zip_member_absolute_path": (UnsafeDocumentError, "'/abs/evil.txt', a path outside"),
+    "missing_glossary_styles": (CorruptDocumentError, "word/glossary/styles.xml, which is not in"),
 }
 # Not broken: read by mapping Strict namespaces, and an XML encoding other than UTF-8.
-READABLE = {"strict_ooxml", "non_utf8_encoding"}
+READABLE = {"strict_ooxml", "non_utf8_encoding", "strict_word"}
 BROKEN = [c for c in HOSTILE if c.name not in READABLE]
 
 
@@ -99,15 +103,17 @@ def test_the_cli_reports_hostile_templates_and_writes_nothing(
     assert list(out_dir.iterdir()) == []
 
 
-def test_strict_open_xml_is_read_and_written_as_transitional(tmp_path: Path) -> None:
+def test_strict_open_xml_is_read_and_written_back_as_strict(tmp_path: Path) -> None:
     case = next(c for c in HOSTILE if c.name == "strict_ooxml")
     tpl = Template.open(case.build(), name=case.filename)
     assert [f.key for f in tpl.fields] == ["gemeente"]
     assert tpl.extract(tpl.document) == {"gemeente": "Leiden"}
     out = tmp_path / "strict_filled.docx"
     tpl.fill({"gemeente": "Delft"}).save(out)
-    data = out.read_bytes()
-    assert b"purl.oclc.org/ooxml" not in data
+    with zipfile.ZipFile(out) as archive:
+        document = archive.read("word/document.xml")
+    assert b'w:conformance="strict"' in document
+    assert b"http://purl.oclc.org/ooxml/wordprocessingml/main" in document
     assert tpl.extract(out) == {"gemeente": "Delft"}
     assert_valid(out)
 

@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from . import _ooxml as ox
+from . import properties as props
 from . import pydocx
-from .errors import NotAWordDocumentError, OutputExistsError
+from .errors import NotAWordDocumentError, OutputExistsError, Problem, ValidationError
 from .package import CT_DOCUMENT, CT_TEMPLATE, Package, open_package
 from .styles import StyleSheet
 
@@ -28,7 +29,8 @@ if TYPE_CHECKING:
 __all__ = ["Document", "StoryPart", "atomic_write", "flush_to_disk"]
 
 W = ox.NS["w"]
-CT_CORE = "application/vnd.openxmlformats-package.core-properties+xml"
+CT_CORE = props.CT_CORE
+XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,8 @@ class Document:
         self._blobs: dict[str, bytes] = dict(blobs or {})
         self._new_parts: dict[str, bytes] = {}
         self._styles: StyleSheet | None = None
+        # Parts this document added (core and extended properties, custom XML items), by role.
+        self._added: dict[str, str] = {}
 
     @classmethod
     def open(
@@ -215,43 +219,157 @@ class Document:
         """Custom XML data parts by their store item id (upper case, with braces)."""
         result: dict[str, str] = {}
         for part in self.package.related(self.package.main_part, ox.RT_CUSTOM_XML):
-            for props in self.package.related(part, ox.RT_CUSTOM_XML_PROPS):
-                root = self.tree(props)
+            for item_props in self.package.related(part, ox.RT_CUSTOM_XML_PROPS):
+                root = self.tree(item_props)
                 item_id = root.get(f"{{{ox.NS['ds']}}}itemID")
                 if item_id:
                     result[item_id.strip().upper()] = part
+        for role, part in self._added.items():
+            if role.startswith("{"):
+                result[role] = part
         return result
+
+    def add_custom_xml_part(self, data: bytes, item_id: str, schema: str) -> str:
+        """Add a custom XML data part (with its properties part holding ``item_id``), related
+        from the main document the way Word relates it; return its name."""
+        taken = self._taken()
+        number = 1
+        while {f"customxml/item{number}.xml", f"customxml/itemprops{number}.xml"} & taken:
+            number += 1
+        name, props_name = f"customXml/item{number}.xml", f"customXml/itemProps{number}.xml"
+        # A package without a default content type for .xml needs one for the data part.
+        self._add_xml_part(
+            name, data, None if self.package.content_type(name) else "application/xml"
+        )
+        self._add_xml_part(props_name, props.new_item_props_xml(item_id, schema),
+                           props.CT_CUSTOM_XML_PROPS)  # fmt: skip
+        self._relate(name, ox.RT_CUSTOM_XML_PROPS, props_name)
+        self._relate(self.package.main_part, ox.RT_CUSTOM_XML, name)
+        self._added[item_id.strip().upper()] = name
+        return name
 
     # -- core properties -------------------------------------------------------------------
 
-    def core_part(self) -> str | None:
-        parts = self.package.related("", ox.RT_CORE)
-        return parts[0] if parts else None
+    def core_part(self, *, create: bool = False) -> str | None:
+        """The core properties part (``docProps/core.xml``); ``create`` adds an empty one, with
+        its relationship and content type, when the document has none."""
+        part = self._added.get("core")
+        if part is None:
+            parts = self.package.related("", ox.RT_CORE)
+            part = parts[0] if parts else None
+        if part is None and create:
+            part = self._free_name("docProps/core{}.xml", bare=True)
+            self._add_xml_part(part, props.new_core_xml(), props.CT_CORE)
+            self._relate("", ox.RT_CORE, part)
+            self._added["core"] = part
+        return part
+
+    def extended_part(self, *, create: bool = False) -> str | None:
+        """The extended properties part (``docProps/app.xml``: Company, Manager …); ``create``
+        adds an empty one when the document has none."""
+        part = self._added.get("extended")
+        if part is None:
+            parts = self.package.related("", props.RT_EXTENDED) or self.package.related(
+                "", props.RT_EXTENDED_STRICT
+            )
+            part = parts[0] if parts else None
+        if part is None and create:
+            part = self._free_name("docProps/app{}.xml", bare=True)
+            self._add_xml_part(part, props.new_extended_xml(), props.CT_EXTENDED)
+            strict = self.package.strict  # Strict names this relationship differently
+            self._relate("", props.RT_EXTENDED_STRICT if strict else props.RT_EXTENDED, part)
+            self._added["extended"] = part
+        return part
 
     def core_property(self, name: str) -> str | None:
-        """Read ``dc:title``, ``dc:subject``, ``dc:creator`` … from docProps/core.xml."""
+        """A core property by its plain name (``"title"``, ``"subject"``, ``"creator"``,
+        ``"keywords"``, ``"description"``, ``"lastModifiedBy"``, ``"category"`` …) or its
+        prefixed one (``"dc:title"``); None when the document does not have it."""
+        qualified = props.core_name(name)
         part = self.core_part()
         if part is None:
             return None
-        element = self.tree(part).find(ox.qn(name))
+        element = self.tree(part).find(ox.qn(qualified))
         return None if element is None else (element.text or "")
 
     def set_core_properties(self, **values: str | None) -> None:
-        """Set core properties such as ``title`` and ``subject`` (``dc:`` names)."""
-        values = {k: v for k, v in values.items() if v is not None}
-        if not values:
+        """Set core properties by name (``title="…"``, ``subject="…"``, ``creator="…"`` …; see
+        :meth:`core_property`). ``None`` leaves a property as it is. A document without core
+        properties gets them. Text XML cannot hold raises :class:`ValidationError`."""
+        wanted = {props.core_name(k): v for k, v in values.items() if v is not None}
+        if not wanted:
             return
-        part = self.core_part()
-        if part is None:
-            raise ValueError(f"{self.name} has no core properties part")
+        problems = [
+            Problem(f"the document property '{qualified.partition(':')[2]}' {problem}")
+            for qualified, value in wanted.items()
+            if (problem := props.text_problem(value))
+        ]
+        if problems:
+            raise ValidationError(problems)
+        part = self.core_part(create=True)
+        assert part is not None
         root = self.tree(part)
-        for key, value in values.items():
-            tag = ox.qn(f"dc:{key}")
-            element = root.find(tag)
+        for qualified, value in wanted.items():
+            element = root.find(ox.qn(qualified))
             if element is None:
-                element = ox.sub(root, f"dc:{key}")
+                element = ox.sub(root, qualified)
+                if qualified.startswith("dcterms:"):
+                    element.set(XSI_TYPE, "dcterms:W3CDTF")
+            for child in list(element):
+                element.remove(child)
             element.text = value
         self.mark_changed(part)
+
+    # -- adding parts ------------------------------------------------------------------------
+
+    def _taken(self) -> set[str]:
+        return (
+            {n.lower() for n in self.package.parts}
+            | {n.lower() for n in self._new_parts}
+            | {n.lower() for n in self._trees}
+        )
+
+    def _free_name(self, pattern: str, *, bare: bool = False) -> str:
+        """The first part name ``pattern.format(n)`` (n = 1, 2 …) not in use; with ``bare``
+        the first try is without a number (``docProps/core.xml``, then ``core2.xml``)."""
+        taken = self._taken()
+        number = 1
+        while True:
+            name = pattern.format("" if bare and number == 1 else number)
+            if name.lower() not in taken:
+                return name
+            number += 1
+
+    def _add_xml_part(self, name: str, data: bytes, content_type: str | None) -> None:
+        self._trees[name] = ox.parse(data)
+        self.mark_changed(name)
+        if content_type is not None:
+            ct_name, types = self._content_types()
+            override = ox.sub(types, f"{{{ox.NS['ct']}}}Override")
+            override.set("PartName", "/" + name)
+            override.set("ContentType", content_type)
+            self.mark_changed(ct_name)
+
+    def _relate(self, source: str, rtype: str, target: str) -> str:
+        """Add a relationship from ``source`` ('' for the package) to part ``target``; return
+        its id."""
+        rels_name = self.package.rels_name(source) if source else "_rels/.rels"
+        found = self.package.find(rels_name)
+        if found is None and rels_name not in self._trees:
+            empty = f'<Relationships xmlns="{ox.NS["pr"]}"/>'.encode()
+            self._trees[rels_name] = ox.parse(empty)
+        rels = self.tree(found or rels_name)
+        ids = {e.get("Id") for e in rels if ox.is_element(e)}
+        number = 1
+        while f"rId{number}" in ids:
+            number += 1
+        rid = f"rId{number}"
+        relationship = ox.sub(rels, f"{{{ox.NS['pr']}}}Relationship")
+        relationship.set("Id", rid)
+        relationship.set("Type", rtype)
+        relationship.set("Target", posixpath.relpath(target, posixpath.dirname(source) or "."))
+        self.mark_changed(found or rels_name)
+        return rid
 
     # -- saving ----------------------------------------------------------------------------
 
@@ -287,11 +405,7 @@ class Document:
 
     def add_image(self, source_part: str, data: bytes, extension: str, content_type: str) -> str:
         """Add an image part related to ``source_part``; return the new relationship id."""
-        taken = {n.lower() for n in self.package.parts} | {n.lower() for n in self._new_parts}
-        number = 1
-        while f"word/media/image{number}.{extension}" in taken:
-            number += 1
-        name = f"word/media/image{number}.{extension}"
+        name = self._free_name(f"word/media/image{{}}.{extension}")
         self._new_parts[name] = data
 
         ct_name, types = self._content_types()
@@ -306,24 +420,7 @@ class Document:
             default.set("ContentType", content_type)
             types.insert(0, default)
             self.mark_changed(ct_name)
-
-        rels_name = self.package.find(self.package.rels_name(source_part))
-        if rels_name is None:
-            rels_name = self.package.rels_name(source_part)
-            self._trees[rels_name] = ox.make(f"{{{ox.NS['pr']}}}Relationships")
-        rels = self.tree(rels_name)
-        ids = {e.get("Id") for e in rels if ox.is_element(e)}
-        number = 1
-        while f"rId{number}" in ids:
-            number += 1
-        rid = f"rId{number}"
-        relationship = ox.sub(rels, f"{{{ox.NS['pr']}}}Relationship")
-        relationship.set("Id", rid)
-        relationship.set("Type", ox.RT_IMAGE)
-        target = posixpath.relpath(name, posixpath.dirname(source_part) or ".")
-        relationship.set("Target", target)
-        self.mark_changed(rels_name)
-        return rid
+        return self._relate(source_part, ox.RT_IMAGE, name)
 
     def to_bytes(self) -> bytes:
         return self.package.to_bytes(self._changes())

@@ -1,22 +1,21 @@
 """Controls into values: read a filled document back into ``{key: value}``.
 
-A bound control's value comes from its custom XML node (what Word shows on open); otherwise from
-the control's text, typed by its kind. Unfilled controls read as ``None``, and so does a control
-whose text is its placeholder; an answer that LibreOffice moved out of its control is joined
+A bound control's value comes from its data node (a custom XML part or a document property:
+what Word shows on open); otherwise from the control's text, typed by its kind. Unfilled
+controls read as ``None``, and so do a control whose text is its placeholder and pictures (they
+are write-only), bound or not; an answer that LibreOffice moved out of its control is joined
 again (see :mod:`docx_aanpak.recover`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import warnings
 from collections.abc import Mapping, Sequence
 
 from . import _ooxml as ox
+from .binding import UnsupportedXPathError, read_binding, value_from_text
 from .controls import ContentControl, Kind
-from .dates import parse_date
 from .document import Document
-from .fill import read_binding
 from .recover import PlanReader, Shape
 from .scan import Field
 
@@ -24,23 +23,8 @@ __all__ = ["ExtractWarning", "extract_values", "read_field"]
 
 
 class ExtractWarning(UserWarning):
-    """Controls sharing a tag hold different answers; the first one was taken."""
-
-
-def _from_binding(control: ContentControl, text: str) -> object:
-    kind = control.kind
-    if kind == Kind.CHECKBOX:
-        return text.strip().lower() in ("true", "1", "on")
-    if text == "":
-        return None
-    if kind == Kind.DATE:
-        try:
-            return dt.date.fromisoformat(text.strip()[:10])
-        except ValueError:
-            return parse_date(text, control.date_format, control.date_lid)
-    if kind in (Kind.DROPDOWN, Kind.COMBO_BOX):
-        return text
-    return text.replace("\r\n", "\n")
+    """Controls sharing a tag hold different answers (the first one was taken), or a control's
+    data binding cannot be followed (the text it shows was taken)."""
 
 
 def _read_control(
@@ -65,11 +49,23 @@ def _read_control(
             if any(v is not None for v in row.values()):
                 rows.append(row)
         return rows or None
+    if item.kind == Kind.PICTURE:
+        return None
     binding = control.binding
     if binding is not None and not control.showing_placeholder:
-        text = read_binding(document, binding)
+        try:
+            text = read_binding(document, binding)
+        except UnsupportedXPathError as e:
+            warnings.warn(
+                ExtractWarning(
+                    f"{document.name}: field '{item.key}' at {item.location} has a data binding "
+                    f"that cannot be followed ({binding.xpath!r}: {e}); taking the text it shows"
+                ),
+                stacklevel=4,
+            )
+            text = None
         if text is not None:
-            return _from_binding(control, text)
+            return value_from_text(control, text)
     if reader is None:
         return control.value
     kind = control.kind

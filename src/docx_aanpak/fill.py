@@ -2,26 +2,27 @@
 
 The template's trees are never changed. A part that receives values is either rendered straight
 into bytes (a compiled part, see :mod:`docx_aanpak.compiled`) or copied, filled and serialised
-(the tree path, for every kind of control); every other part is written as it was.
+(the tree path, for every kind of control); every other part is written as it was. A data-bound
+control writes its data node too (see :mod:`docx_aanpak.binding`), and every other control bound
+to a node this fill wrote (the document title, say) shows the new value, as Word shows it.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from . import _ooxml as ox
+from .binding import Binder, picture_text, stored_text
 from .compiled import CompiledPart, compile_part
-from .controls import Binding, ContentControl, Kind, TextFormat
+from .controls import ContentControl, Kind, TextFormat
 from .document import Document
 from .errors import FillError
-from .images import MAX_IMAGE_BYTES, read_image
+from .images import MAX_IMAGE_BYTES, path_problem, read_image
 from .scan import Field
 
-__all__ = ["FillContext", "fill_document", "read_binding", "stored_text"]
+__all__ = ["FillContext", "fill_document"]
 
 TEXT_KINDS = frozenset({Kind.RICH_TEXT, Kind.PLAIN_TEXT, Kind.DROPDOWN, Kind.COMBO_BOX, Kind.DATE})
 
@@ -37,17 +38,26 @@ class FillContext:
     formats: dict[tuple[str, int], TextFormat] = field(default_factory=dict)
     compiled: dict[str, CompiledPart] = field(default_factory=dict)
     force: bool = False
+    # Data-bound controls by part (their index among the part's w:sdt): filling one node
+    # updates every control bound to it.
+    bound: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, master: Document, fields: Sequence[Field]) -> FillContext:
         ids = set()
         sdts: dict[str, list[ox.Element]] = {}
+        bound: dict[str, tuple[int, ...]] = {}
         for story, root in master.iter_story_trees():
             sdts[story.name] = list(root.iter(ox.W_SDT))
             for sdt in sdts[story.name]:
                 value = ContentControl(sdt).id
                 if value is not None:
                     ids.add(value)
+            indexes = tuple(
+                i for i, sdt in enumerate(sdts[story.name]) if ContentControl(sdt).binding
+            )
+            if indexes:
+                bound[story.name] = indexes
         styles = master.styles.placeholder_styles()
         # How typed text looks in each control, worked out once: every fill reuses it.
         formats = {
@@ -70,6 +80,7 @@ class FillContext:
             used_ids=frozenset(ids),
             formats=formats,
             compiled=compiled,
+            bound=bound,
         )
 
     def ids(self) -> Iterator[int]:
@@ -81,78 +92,18 @@ class FillContext:
                 yield candidate
 
 
-def stored_text(kind: Kind, value: object, control: ContentControl) -> str:
-    """How Word stores a value in a bound custom XML node."""
-    if kind == Kind.CHECKBOX:
-        return "true" if value else "false"
-    if kind == Kind.DATE and isinstance(value, dt.date):
-        date = control.properties.find(ox.qn("w:date"))
-        mapped = None
-        if date is not None:
-            mapped = ox.wval(date.find(ox.qn("w:storeMappedDataAs")))
-        if mapped == "date":
-            return value.isoformat()
-        if mapped == "text":
-            return control.text
-        return f"{value.isoformat()}T00:00:00"
-    return str(value)
-
-
-def _binding_nodes(document: Document, binding: Binding, context: str) -> tuple[str, list[Any]]:
-    custom = document.custom_xml_parts()
-    part = custom.get(binding.store_item_id.strip().upper())
-    if part is None:
-        raise FillError(
-            f"{context} is bound to custom XML item {binding.store_item_id}, which "
-            f"{document.name} does not hold"
-        )
-    try:
-        query = ox.xpath_with(binding.xpath, binding.namespaces())
-        nodes = query(document.tree(part))
-    except ox.XPathError as e:
-        raise FillError(
-            f"{context} has a data binding XPath that cannot be read ({binding.xpath}): {e}"
-        ) from e
-    return part, list(nodes) if isinstance(nodes, list) else []
-
-
-def read_binding(document: Document, binding: Binding) -> str | None:
-    """The text of the node a control is bound to, or None when it cannot be found."""
-    try:
-        _, nodes = _binding_nodes(document, binding, "control")
-    except FillError:
-        return None
-    if not nodes:
-        return None
-    node = nodes[0]
-    if isinstance(node, str):
-        return str(node)
-    text: str = "".join(node.itertext())
-    return text
-
-
-def _write_binding(
-    document: Document, control: ContentControl, binding: Binding, text: str, context: str
-) -> None:
-    part, nodes = _binding_nodes(document, binding, context)
-    if not nodes:
-        raise FillError(f"{context} is bound to {binding.xpath}, which matches nothing in {part}")
-    node = nodes[0]
-    if isinstance(node, str):
-        parent = node.getparent()  # type: ignore[attr-defined]
-        name = node.attrname  # type: ignore[attr-defined]
-        parent.set(name, text)
-    else:
-        for child in list(node):
-            node.remove(child)
-        node.text = text
-    document.mark_changed(part)
-
-
 def _fill_picture(
-    control: ContentControl, item: Field, value: object, document: Document, part: str
+    control: ContentControl, item: Field, value: object, binder: Binder, part: str
 ) -> None:
-    path = Path(str(value))
+    document = binder.document
+    if not isinstance(value, str | Path) or (problem := path_problem(str(value))):
+        shown = str(value)
+        shown = shown if len(shown) <= 60 else shown[:60] + "…"
+        why = problem if isinstance(value, str | Path) else "it is not a file name"
+        raise FillError(
+            f"{_context(item)}: a picture needs the path of an image file, not {shown!r} ({why})"
+        )
+    path = Path(value)
     try:
         size = path.stat().st_size
         if size > MAX_IMAGE_BYTES:
@@ -170,6 +121,10 @@ def _fill_picture(
         control.set_picture(rid, image.width, image.height)
     except ValueError as e:
         raise FillError(f"{_context(item)}: {e}") from e
+    binding = control.binding if item.bound else None
+    if binding is not None:
+        # Word shows the bound node's image again when it refreshes the binding.
+        binder.write(control, binding, picture_text(image.data), _context(item))
 
 
 def _context(item: Field) -> str:
@@ -194,7 +149,7 @@ def _fill_control(
     item: Field,
     value: object,
     ctx: FillContext,
-    document: Document,
+    binder: Binder,
     ids: Iterator[int],
     part: str,
     fmt: TextFormat | None = None,
@@ -203,17 +158,20 @@ def _fill_control(
     kind = fmt.kind if fmt is not None else control.kind
     if kind == Kind.REPEATING_SECTION:
         assert isinstance(value, list)
+        before = len(control.items())
         items = control.resize_items(len(value), lambda: next(ids))
+        if item.bound or any(child.bound for child in item.children):
+            binder.rebind_items(control, items, before, _context(item))
         for item_control, item_values in zip(items, value, strict=False):
             sdts = list(item_control.element.iter(ox.W_SDT))
             for child in item.children:
                 child_value = item_values.get(child.key)
                 if child_value is not None:
                     target = ContentControl(sdts[child.location.index])
-                    _fill_control(target, child, child_value, ctx, document, ids, part)
+                    _fill_control(target, child, child_value, ctx, binder, ids, part)
         return
     if kind == Kind.PICTURE:
-        _fill_picture(control, item, value, document, part)
+        _fill_picture(control, item, value, binder, part)
         return
     if isinstance(value, str) and value == "":
         _reset(control, ctx, fmt)
@@ -221,9 +179,7 @@ def _fill_control(
         control.set_value(value, ctx.placeholder_styles, fmt)
     binding = control.binding if item.bound else None
     if binding is not None:
-        _write_binding(
-            document, control, binding, stored_text(kind, value, control), _context(item)
-        )
+        binder.write(control, binding, stored_text(kind, value, control), _context(item))
 
 
 def _render_compiled(
@@ -248,6 +204,11 @@ def _render_compiled(
         _reset(copy, ctx, slot.fmt)
         rendered[number] = ox.serialize_within(root, copy.element)
     return compiled.render(rendered)
+
+
+def _controls_at(root: ox.Element, indexes: Sequence[int]) -> list[ContentControl]:
+    sdts = list(root.iter(ox.W_SDT))
+    return [ContentControl(sdts[i]) for i in indexes]
 
 
 def fill_document(
@@ -276,6 +237,18 @@ def fill_document(
     }
     trees = {part: ox.deepcopy(master.tree(part)) for part in wanted if part not in blobs}
     document = Document(master.package, trees, blobs)
+    binder = Binder(document)
+    if properties:
+        # First: a field bound to a document property gives it its own value.
+        document.set_core_properties(**properties)
+        binder.wrote_core_properties(k for k, v in properties.items() if v is not None)
+    # The data-bound controls of the parts being filled, found before writing (filling a
+    # repeating section adds w:sdt elements): each shows the node it is bound to afterwards.
+    bound = {
+        part: _controls_at(trees[part], indexes)
+        for part, indexes in ctx.bound.items()
+        if part in trees
+    }
     ids = ctx.ids()
     for part, entries in wanted.items():
         if part in blobs:
@@ -287,7 +260,10 @@ def fill_document(
             for index, item, value in entries
         ]
         for control, item, value, fmt in targets:
-            _fill_control(control, item, value, ctx, document, ids, part, fmt)
-    if properties:
-        document.set_core_properties(**properties)
+            _fill_control(control, item, value, ctx, binder, ids, part, fmt)
+    if binder.wrote_any:
+        for part, indexes in ctx.bound.items():
+            controls = bound.get(part) or _controls_at(document.tree(part), indexes)
+            if binder.refresh(controls, lambda c: _reset(c, ctx, None), ctx.placeholder_styles):
+                document.mark_changed(part)
     return document

@@ -2,12 +2,39 @@
 
 from __future__ import annotations
 
+import os
 import struct
 from dataclasses import dataclass
 
-__all__ = ["MAX_IMAGE_BYTES", "Image", "read_image"]
+__all__ = ["MAX_IMAGE_BYTES", "Image", "path_problem", "read_image"]
 
 MAX_IMAGE_BYTES = 50 * 1024 * 1024
+MAX_PATH = 4096  # bytes in a path (Linux PATH_MAX); no file system takes longer ones
+MAX_NAME = 255  # bytes in one file or folder name
+
+
+def path_problem(value: str) -> str | None:
+    """Why a text cannot be the path of an image file (decided without touching the file
+    system: such text, the base64 of an image say, must never reach it), or None."""
+    if not value.strip():
+        return "it is empty"
+    if any(ord(ch) < 0x20 for ch in value):
+        return "it holds a line break or another control character"
+    encoded = value.encode("utf-8", "surrogatepass")
+    if len(encoded) > MAX_PATH:
+        return f"it is {len(value):,} characters long"
+    separators = "/\\" if os.name == "nt" else "/"
+    longest = max(len(part.encode("utf-8", "surrogatepass")) for part in _split(value, separators))
+    if longest > MAX_NAME:
+        return f"it holds a name of {longest} bytes; file names have at most {MAX_NAME}"
+    return None
+
+
+def _split(value: str, separators: str) -> list[str]:
+    parts = [value]
+    for separator in separators:
+        parts = [piece for part in parts for piece in part.split(separator)]
+    return parts
 
 
 @dataclass(frozen=True)

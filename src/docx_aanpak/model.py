@@ -20,6 +20,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, cre
 
 from .controls import Kind
 from .errors import Problem, ValidationError
+from .images import path_problem
 from .scan import Field, slugify
 
 __all__ = [
@@ -67,7 +68,18 @@ def _single_line(value: str) -> str:
 
 
 def _picture(value: Path) -> Path:
-    if not value.is_file():
+    # Decide on text that cannot be a path (the base64 of an image, say) before any file
+    # system access: it must never reach one, nor fail there with an OSError.
+    problem = path_problem(str(value))
+    if problem:
+        raise ValueError(
+            f"a picture needs the path of an image file, and this text is not: {problem}"
+        )
+    try:
+        found = value.is_file()
+    except OSError as e:
+        raise ValueError(f"cannot read {value}: {e.strerror or e}") from None
+    if not found:
         raise ValueError(f"no image file at {value}")
     return value
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import posixpath
+import re
 import struct
 import zipfile
 import zlib
@@ -18,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+from urllib.parse import unquote
 
 from . import _ooxml as ox
 from .errors import (
@@ -125,12 +127,16 @@ class Package:
         strict: bool,
         overrides: dict[str, str],
         defaults: dict[str, str],
+        originals: dict[str, bytes] | None = None,
     ) -> None:
         self.name = name
         self.parts = parts
         self.main_part = main_part
         self.is_template = is_template
         self.strict = strict
+        # A Strict package is read with Transitional namespaces (``parts``) and written back
+        # as Strict: unchanged parts as they were (``originals``), changed ones mapped back.
+        self._originals = originals if strict else None
         self._overrides = overrides
         self._defaults = defaults
         self._lower = _member_map(parts)
@@ -144,7 +150,10 @@ class Package:
         partname = partname.lstrip("/")
         if partname in self.parts:
             return partname
-        return self._lower.get(partname.lower())
+        found = self._lower.get(partname.lower())
+        if found is None and "%" in partname:  # relationship targets are URIs
+            found = self._lower.get(unquote(partname).lower())
+        return found
 
     def content_type(self, partname: str) -> str | None:
         partname = partname.lstrip("/")
@@ -205,9 +214,17 @@ class Package:
     def _compressed_member(self, name: str) -> tuple[int, bytes, int]:
         cached = self._compressed.get(name)
         if cached is None:
-            cached = _deflate(self.parts[name])
+            source = self.parts if self._originals is None else self._originals
+            cached = _deflate(source[name])
             self._compressed[name] = cached
         return cached
+
+    def _outgoing(self, name: str, data: bytes) -> bytes:
+        """A changed or new part as it is written: back in Strict namespaces for a Strict
+        package."""
+        if self.strict and _is_xml_part(name):
+            return _map_markup(data, _TO_STRICT)
+        return data
 
     def write(self, stream: BinaryIO, changes: Mapping[str, bytes | None] | None = None) -> None:
         """Write the package to ``stream`` with some parts replaced, added (new names, appended in
@@ -218,12 +235,12 @@ class Package:
             if name in changes:
                 data = changes.pop(name)
                 if data is not None:
-                    writer.add(name, _deflate(data))
+                    writer.add(name, _deflate(self._outgoing(name, data)))
             else:
                 writer.add(name, self._compressed_member(name))
         for name, data in changes.items():
             if data is not None:
-                writer.add(name, _deflate(data))
+                writer.add(name, _deflate(self._outgoing(name, data)))
         writer.close()
 
     def to_bytes(self, changes: Mapping[str, bytes | None] | None = None) -> bytes:
@@ -354,13 +371,66 @@ def _source_name(source: object) -> str:
     return str(getattr(source, "name", "<document>"))
 
 
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def _outside(member: str) -> bool:
+    """Whether a zip member name points outside the package (``/abs``, ``C:``, ``../x``)."""
+    if member.startswith(("/", "\\")) or _DRIVE.match(member):
+        return True
+    return any(segment == ".." for segment in re.split(r"[/\\]", member))
+
+
+def _rels_source(member: str) -> str | None:
+    """The part whose relationships a ``_rels/*.rels`` member holds ('' for the package), or
+    None for any other member."""
+    directory, base = posixpath.split(member)
+    if posixpath.basename(directory).lower() != "_rels" or not base.lower().endswith(".rels"):
+        return None
+    return posixpath.join(posixpath.dirname(directory), base[: -len(".rels")])
+
+
+def _is_xml_part(name: str) -> bool:
+    return name.lower().endswith((".xml", ".rels"))
+
+
+# A start or end tag, a declaration or a processing instruction: attribute values cannot hold
+# "<", so a tag ends at the first ">" outside quotes. Text between tags is never touched.
+_MARKUP = re.compile(rb"""<(?:[^<>"']|"[^"<]*"|'[^'<]*')*>""")
+
+
+def _uri_pattern(mapping: Mapping[str, str]) -> tuple[re.Pattern[bytes], dict[bytes, bytes]]:
+    table = {k.encode(): v.encode() for k, v in mapping.items()}
+    alternatives = sorted(table, key=len, reverse=True)
+    return re.compile(b"|".join(re.escape(a) for a in alternatives)), table
+
+
+_STRICT_TO_TRANSITIONAL = {
+    **ox.STRICT_NAMESPACES,
+    ox.STRICT_RELATIONSHIP_PREFIX: ox.RT,
+}
+_TO_TRANSITIONAL = _uri_pattern(_STRICT_TO_TRANSITIONAL)
+_TO_STRICT = _uri_pattern({v: k for k, v in _STRICT_TO_TRANSITIONAL.items()})
+
+
+def _map_markup(data: bytes, mapping: tuple[re.Pattern[bytes], dict[bytes, bytes]]) -> bytes:
+    """Replace namespace URIs and relationship types inside the markup of an XML part (never
+    in its text, which may quote a URI)."""
+    pattern, table = mapping
+
+    def uris(match: re.Match[bytes]) -> bytes:
+        return table[match.group()]
+
+    def tag(match: re.Match[bytes]) -> bytes:
+        markup = match.group()
+        return pattern.sub(uris, markup) if b"://" in markup else markup
+
+    return _MARKUP.sub(tag, data)
+
+
 def _map_strict(data: bytes) -> bytes:
-    """Rewrite Strict namespaces and relationship types to Transitional ones."""
-    for strict, transitional in ox.STRICT_NAMESPACES.items():
-        data = data.replace(strict.encode(), transitional.encode())
-    data = data.replace(ox.STRICT_RELATIONSHIP_PREFIX.encode(), ox.RT.encode())
-    data = data.replace(b' w:conformance="strict"', b"")
-    return data
+    """Read a Strict part with Transitional namespaces and relationship types."""
+    return _map_markup(data, _TO_TRANSITIONAL)
 
 
 def open_package(
@@ -388,6 +458,12 @@ def open_package(
         seen: set[str] = set()
         declared = 0
         for info in infos:
+            if _outside(info.filename):
+                raise UnsafeDocumentError(
+                    name,
+                    f"the package holds a member named {info.filename!r}, a path outside the "
+                    "package (absolute or with '..'); refusing it",
+                )
             if info.filename.lower() in seen:
                 raise CorruptDocumentError(name, f"the package holds part {info.filename} twice")
             seen.add(info.filename.lower())
@@ -436,10 +512,9 @@ def _assemble(name: str, parts: dict[str, bytes]) -> Package:
         )
     rels_name = lower.get("_rels/.rels")
     strict = rels_name is not None and ox.STRICT_PREFIX.encode() in parts[rels_name]
+    originals = parts
     if strict:
-        parts = {
-            k: (_map_strict(v) if k.endswith((".xml", ".rels")) else v) for k, v in parts.items()
-        }
+        parts = {k: (_map_strict(v) if _is_xml_part(k) else v) for k, v in parts.items()}
     overrides: dict[str, str] = {}
     defaults: dict[str, str] = {}
     probe = Package(
@@ -491,12 +566,29 @@ def _assemble(name: str, parts: dict[str, bytes]) -> Package:
         strict=strict,
         overrides=overrides,
         defaults=defaults,
+        originals=originals,
     )
-    for rel in package.relationships(member):
-        if not rel.external and package.find(rel.target) is None:
-            raise CorruptDocumentError(
-                name,
-                f"relationship {rel.rid} of {member} points to {rel.target}, "
-                "which is not in the package",
-            )
+    _check_relationships(package)
     return package
+
+
+def _check_relationships(package: Package) -> None:
+    """Every internal relationship of every part the package keeps (and of the package itself)
+    must point to a part it holds: an output would fail validation otherwise."""
+    for rels_member in list(package.parts):
+        source = _rels_source(rels_member)
+        if source is None:
+            continue
+        if source:
+            found = package.find(source)
+            if found is None:
+                continue  # relationships of a part that is not there: nothing refers to them
+            source = found
+        for rel in package.relationships(source):
+            if not rel.external and package.find(rel.target) is None:
+                owner = source or "the package"
+                raise CorruptDocumentError(
+                    package.name,
+                    f"relationship {rel.rid} of {owner} points to {rel.target}, "
+                    "which is not in the package",
+                )

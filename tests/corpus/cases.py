@@ -1244,3 +1244,6 @@ def by_name(name: str) -> Case:
         if c.name == name:
             return c
     raise KeyError(name)
+
+
+from . import bind as _bind  # noqa: E402, F401  (registers the data binding and package cases)

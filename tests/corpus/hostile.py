@@ -874,3 +874,6 @@ def by_name(name: str) -> HostileCase:
         if c.name == name:
             return c
     raise KeyError(name)
+
+
+from . import bind_hostile as _bind_hostile  # noqa: E402, F401  (registers its hostile cases)
