@@ -16,8 +16,8 @@ from openpyxl import load_workbook
 
 from docx_aanpak import Template
 from docx_aanpak.batch import Status, fill_many, safe_filename
+from docx_aanpak.datafiles import read_records
 from docx_aanpak.excel import write_workbook
-from docx_aanpak.records import read_records
 from judges import assert_valid
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -228,6 +228,6 @@ def test_records_stream_from_a_workbook_into_the_batch(tpl: Template, tmp_path: 
     book = tmp_path / "in.xlsx"
     plans = [{"Gemeente": n, **answers(n, tpl.keys[:3])} for n in ("Eén", "Twee")]
     write_workbook(book, tpl, plans)
-    report = tpl.fill_many(read_records(book, tpl), tmp_path / "out", jobs=2)
+    report = fill_many(tpl, read_records(book, tpl), tmp_path / "out", jobs=2)
     assert report.written == 2
     assert tpl.extract(tmp_path / "out" / "Eén.docx") == {k: plans[0].get(k) for k in tpl.keys}

@@ -1,10 +1,10 @@
 """The XML layer: namespaces, the hardened parser, serialisation and XPath.
 
-This is the only module that imports lxml. Relationship types come from python-docx's OPC
-constants. The parser never resolves entities, never touches the network and refuses documents
-that declare a DOCTYPE (XXE, billion laughs). Text is written into runs the way Word writes typed
-text: ``w:t`` (with ``xml:space="preserve"`` where spaces would otherwise be lost), ``w:tab`` for a
-tab and ``w:br`` for a line break.
+This is the only module that imports lxml (python-docx is not needed: the relationship types are
+spelled out below). The parser never resolves entities, never touches the network and refuses
+documents that declare a DOCTYPE (XXE, billion laughs). Text is written into runs the way Word
+writes typed text: ``w:t`` (with ``xml:space="preserve"`` where spaces would otherwise be lost),
+``w:tab`` for a tab and ``w:br`` for a line break.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import re
 from collections.abc import Iterator
 from typing import IO, Any, cast
 
-from docx.opc.constants import RELATIONSHIP_TYPE as _RT
 from lxml import etree
 
 Element = etree._Element
@@ -38,18 +37,18 @@ NS: dict[str, str] = {
 }
 
 RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-RT_OFFICE_DOCUMENT = _RT.OFFICE_DOCUMENT
-RT_STYLES = _RT.STYLES
-RT_GLOSSARY = _RT.GLOSSARY_DOCUMENT
-RT_CUSTOM_XML = _RT.CUSTOM_XML
-RT_CUSTOM_XML_PROPS = _RT.CUSTOM_XML_PROPS
-RT_IMAGE = _RT.IMAGE
-RT_CORE = _RT.CORE_PROPERTIES
+RT_OFFICE_DOCUMENT = RT + "officeDocument"
+RT_STYLES = RT + "styles"
+RT_GLOSSARY = RT + "glossaryDocument"
+RT_CUSTOM_XML = RT + "customXml"
+RT_CUSTOM_XML_PROPS = RT + "customXmlProps"
+RT_IMAGE = RT + "image"
+RT_CORE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
 STORY_RELATIONSHIPS = {
-    _RT.HEADER: "header",
-    _RT.FOOTER: "footer",
-    _RT.FOOTNOTES: "footnotes",
-    _RT.ENDNOTES: "endnotes",
+    RT + "header": "header",
+    RT + "footer": "footer",
+    RT + "footnotes": "footnotes",
+    RT + "endnotes": "endnotes",
 }
 
 # Strict Open XML (ISO/IEC 29500 Strict) namespaces and relationship types, mapped to their

@@ -2,6 +2,9 @@
 
 Every command catches the library's root error, prints it as ``Error: …`` on stderr and exits
 with the error's code; a traceback is shown only with ``--debug``.
+
+A command imports what it needs when it runs (the library modules inside the command function),
+so ``--version`` and ``fields`` do not pay for pydantic, openpyxl or rich.
 """
 
 from __future__ import annotations
@@ -13,16 +16,14 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import __version__
-from .document import Document, atomic_write
 from .errors import DataFileError, DocxAanpakError
-from .extract import extract_values
-from .model import model_name, render_model_source
-from .records import load_json
-from .scan import DUPLICATE_TAGS, Field, scan
-from .template import Template
+
+if TYPE_CHECKING:
+    from .document import Document
+    from .scan import Field
+    from .template import Template
 
 __all__ = ["main"]
 
@@ -71,6 +72,8 @@ def _field_json(item: Field) -> dict[str, Any]:
 
 
 def _template(args: argparse.Namespace, path: str | None = None) -> Template:
+    from .template import Template
+
     return Template.open(path or args.template, duplicate_tags=args.duplicate_tags)
 
 
@@ -100,6 +103,9 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_model(args: argparse.Namespace) -> int:
+    from .document import atomic_write
+    from .model import model_name, render_model_source
+
     template = _template(args)
     name = args.class_name or model_name(template.name)
     source = render_model_source(template.fields, name, Path(args.template).as_posix())
@@ -243,10 +249,12 @@ def cmd_fill(args: argparse.Namespace) -> int:
     if args.flatten and args.lock:
         raise DataFileError("--flatten removes the controls; it cannot be combined with --lock")
     if Path(args.values).suffix.lower() == ".json":
+        from .records import load_json
+
         data = load_json(args.values)
         if isinstance(data, dict) and "plannen" not in data:
             return _fill_one(args, template, data)
-    from .records import read_records
+    from .datafiles import read_records
 
     return _fill_many(args, template, read_records(args.values, template))
 
@@ -276,6 +284,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
         if args.template:
             values = _template(args).extract(paths[0])
         else:
+            from .document import Document
+            from .extract import extract_values
+            from .scan import scan
+
             document = Document.open(paths[0])
             values = extract_values(document, scan(document, duplicate_tags=args.duplicate_tags))
         if args.json is not None:
@@ -305,6 +317,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def _write_json(target: str | None, data: object) -> None:
     text = _dumps(data) + "\n"
     if target and target != "-":
+        from .document import atomic_write
+
         atomic_write(target, text.encode("utf-8"), overwrite=True)
         _print(f"Wrote {target}")
     else:
@@ -333,6 +347,22 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 # -- parser -------------------------------------------------------------------------------------
 
+DUPLICATE_TAGS = ("error", "merge")
+
+
+class _Version(argparse.Action):
+    """``--version``: the installed version, looked up only when asked for."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        kwargs.setdefault("nargs", 0)
+        kwargs.setdefault("default", argparse.SUPPRESS)
+        super().__init__(option_strings, dest, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        from . import __version__
+
+        parser.exit(message=f"{parser.prog} {__version__}\n")
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -340,14 +370,14 @@ def build_parser() -> argparse.ArgumentParser:
         description="Fill Dutch municipal policy plans written as Word templates with content "
         "controls.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action=_Version, help="show the version and exit")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--duplicate-tags",
-        choices=DUPLICATE_TAGS,
+        choices=DUPLICATE_TAGS,  # scan.DUPLICATE_TAGS (not imported: a test keeps them equal)
         default="error",
         help="controls sharing a tag: an error (default), or one field filled everywhere",
     )

@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, BinaryIO
-
-from pydantic import BaseModel
 
 from .document import Document
 from .errors import TemplateError, TemplateMismatchError
 from .extract import extract_values
 from .fill import FillContext, fill_document
-from .model import build_model, model_name, validate_values
 from .scan import Field, scan
 
 if TYPE_CHECKING:
-    from .batch import BatchReport
+    from pydantic import BaseModel
 
 __all__ = ["Template"]
 
@@ -82,6 +79,8 @@ class Template:
 
     @cached_property
     def _model(self) -> type[BaseModel]:
+        from .model import build_model, model_name  # pydantic: only when values are validated
+
         return build_model(self.fields, model_name(self.name))
 
     def model(self) -> type[BaseModel]:
@@ -93,6 +92,10 @@ class Template:
     ) -> dict[str, object]:
         """Validate values through the model; return the ones to write (not ``None``), with
         repeating-section items as plain dicts."""
+        from pydantic import BaseModel
+
+        from .model import validate_values
+
         instance = validate_values(self._model, self.fields, values, where=where)
         result: dict[str, object] = {}
         for item in self.fields:
@@ -136,18 +139,6 @@ class Template:
             context = replace(context, force=force)
         properties = {"title": title, "subject": subject}
         return fill_document(self.document, self.fields, values, context, properties=properties)
-
-    def fill_many(
-        self,
-        records: Iterable[Any],
-        out_dir: str | os.PathLike[str],
-        **options: Any,
-    ) -> BatchReport:
-        """Fill one document per record into ``out_dir``; see :func:`docx_aanpak.batch.fill_many`
-        for the records and options. Returns the report of every record's outcome."""
-        from .batch import fill_many
-
-        return fill_many(self, records, out_dir, **options)
 
     def extract(self, source: Source | Document) -> dict[str, object]:
         """Read a filled document back: ``{key: value}`` with ``None`` where unfilled.
