@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import replace
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .document import Document
@@ -40,10 +41,16 @@ class Template:
                 "use the template they were in",
             )
         self.document = document
+        self.path: Path | None = None  # the file it was opened from, which is never written
         self.duplicate_tags = duplicate_tags
         self.fields = fields
         self._by_key = {f.key: f for f in fields}
-        self._context = FillContext.of(document, fields)
+
+    @cached_property
+    def _context(self) -> FillContext:
+        """What filling needs, worked out at the first fill (listing or reading fields does not
+        pay for it)."""
+        return FillContext.of(self.document, self.fields)
 
     @classmethod
     def open(
@@ -56,7 +63,10 @@ class Template:
         """
         document = Document.open(source, name=name)
         fields = scan(document, duplicate_tags=duplicate_tags)
-        return cls(document, fields, duplicate_tags=duplicate_tags)
+        template = cls(document, fields, duplicate_tags=duplicate_tags)
+        if isinstance(source, str | os.PathLike):
+            template.path = Path(source)
+        return template
 
     @property
     def name(self) -> str:
