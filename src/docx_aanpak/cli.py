@@ -1,7 +1,13 @@
 """The ``docx-aanpak`` command (also ``python -m docx_aanpak``).
 
 Every command catches the library's root error, prints it as ``Error: …`` on stderr and exits
-with the error's code; a traceback is shown only with ``--debug``.
+with the error's code; a traceback is shown only with ``--debug``. Exit codes: 0 done; 1 finished
+with problems (plans failed or skipped, a document could not be used); 2 bad data, values or
+options; 3 a tool is missing; 4 an input file is missing; 5 an output would replace an input;
+128 + the signal when interrupted (130 Ctrl+C, 143 SIGTERM, 129 SIGHUP).
+
+Names and messages that come from data files are shown with control characters made visible
+(``\x1b``), so a data file cannot send escape sequences to the terminal.
 
 A command imports what it needs when it runs (the library modules inside the command function),
 so ``--version`` and ``fields`` do not pay for pydantic, openpyxl or rich.
@@ -11,17 +17,22 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import json
 import os
+import re
+import signal
 import sys
-from collections.abc import Callable, Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import DataFileError, DocxAanpakError
+from .errors import DataFileError, DocxAanpakError, InputNotFoundError, OutputExistsError
 
 if TYPE_CHECKING:
     from .document import Document
+    from .guard import Inputs
     from .scan import Field
     from .template import Template
 
@@ -45,7 +56,55 @@ def _print(text: str = "") -> None:
 
 
 def _err(text: str) -> None:
+    text = _visible(text)
     sys.stderr.write(text if text.endswith("\n") else text + "\n")
+
+
+# Characters a terminal may act on instead of showing: C0 and C1 controls (but tab and newline),
+# bidirectional overrides, non-characters and lone surrogates.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    "\ufffe\uffff\ud800-\udfff]"
+)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _visible(text: str, *, newlines: bool = True) -> str:
+    """``text`` with control characters shown as ``\\x1b`` (newlines too, unless ``newlines``)."""
+    text = _INVISIBLE.sub(_escape, text)
+    return text if newlines else text.replace("\n", "\\n")
+
+
+class UsageError(DocxAanpakError):
+    """Options that do not go together, or a value an option cannot take."""
+
+    exit_code = 2
+
+
+def _check_outputs(inputs: Inputs, *outputs: str | os.PathLike[str] | None) -> None:
+    """An output that is one of the run's inputs is an error, whatever the flags."""
+    for output in outputs:
+        if output is not None and output != "-":
+            inputs.check(output)
+
+
+def _check_new(path: str | os.PathLike[str] | None, overwrite: bool) -> None:
+    """Refuse an existing output before any work is done, unless ``--overwrite``."""
+    if path is not None and not overwrite and Path(path).exists():
+        raise OutputExistsError(str(path))
+
+
+def _template_inputs(args: argparse.Namespace, *more: tuple[str, str]) -> Inputs:
+    from .guard import Inputs
+
+    inputs = Inputs(more)
+    if getattr(args, "template", None):
+        inputs.add("the template", args.template)
+    return inputs
 
 
 def _field_json(item: Field) -> dict[str, Any]:
@@ -106,11 +165,13 @@ def cmd_model(args: argparse.Namespace) -> int:
     from .document import atomic_write
     from .model import model_name, render_model_source
 
+    _check_outputs(_template_inputs(args), args.output)
+    _check_new(args.output, args.overwrite)
     template = _template(args)
     name = args.class_name or model_name(template.name)
     source = render_model_source(template.fields, name, Path(args.template).as_posix())
     if args.output:
-        atomic_write(args.output, source.encode("utf-8"), overwrite=True)
+        atomic_write(args.output, source.encode("utf-8"), overwrite=args.overwrite)
         _print(f"Wrote {args.output} ({len(template.fields)} fields, class {name})")
     else:
         sys.stdout.write(source)
@@ -120,6 +181,7 @@ def cmd_model(args: argparse.Namespace) -> int:
 def cmd_excel(args: argparse.Namespace) -> int:
     from .excel import write_workbook
 
+    _check_outputs(_template_inputs(args), args.output)
     template = _template(args)
     write_workbook(args.output, template, overwrite=args.overwrite)
     _print(f"Wrote {args.output}: sheet 'Plannen' with {len(template.fields)} questions")
@@ -145,7 +207,11 @@ def _fill_one(args: argparse.Namespace, template: Template, data: dict[str, Any]
     out = Path(args.out)
     if out.suffix.lower() != ".docx":
         out = out / safe_filename(args.title or Path(args.values).stem)
-    document = template.fill_validated(values, title=args.title, force=args.force)
+    _check_outputs(_template_inputs(args, ("the data file", args.values)), out)
+    subject = args.subject
+    if subject is None and args.title:
+        subject = _subject(template, args.title)
+    document = template.fill_validated(values, title=args.title, subject=subject, force=args.force)
     _publish(document, args)
     document.save(out, overwrite=args.overwrite)
     _print(f"Wrote {out} ({len(values)} of {len(template.fields)} fields filled)")
@@ -157,12 +223,19 @@ def _fill_one(args: argparse.Namespace, template: Template, data: dict[str, Any]
     return 0
 
 
+def _subject(template: Template, name: str) -> str:
+    """A plan's subject: "template title – name" (the name alone if the template has no title)."""
+    title = (template.document.core_property("dc:title") or "").strip()
+    return f"{title} – {name}" if title else name
+
+
 class _Progress:
-    """A rich progress bar on a terminal; silent otherwise."""
+    """A rich progress bar on a terminal; silent otherwise. Counts the outcomes by status."""
 
     def __init__(self, label: str) -> None:
         self._bar: Any = None
         self._task: Any = None
+        self.counts: dict[str, int] = {}
         if sys.stderr.isatty():
             from rich.console import Console
             from rich.progress import (
@@ -194,7 +267,9 @@ class _Progress:
         if self._bar is not None:
             self._bar.stop()
 
-    def advance(self, *_: object) -> None:
+    def advance(self, outcome: Any = None) -> None:
+        status = str(getattr(outcome, "status", ""))
+        self.counts[status] = self.counts.get(status, 0) + 1
         if self._bar is not None:
             self._bar.advance(self._task)
             self._bar.refresh()
@@ -208,25 +283,37 @@ def _fill_many(args: argparse.Namespace, template: Template, records: Any) -> in
         raise DataFileError(
             f"{args.values} holds many plans: --out must be a folder, not {args.out}"
         )
+    inputs = [("the template", args.template), ("the data file", args.values)]
     with _Progress("Plannen vullen") as progress:
-        report = fill_many(
-            template,
-            records,
-            out_dir,
-            jobs=args.jobs,
-            overwrite=args.overwrite,
-            only_changed=args.only_changed,
-            force=args.force,
-            flatten=args.flatten,
-            keep_placeholders=args.keep_placeholders,
-            lock=args.lock,
-            on_outcome=progress.advance,
-        )
+        try:
+            report = fill_many(
+                template,
+                records,
+                out_dir,
+                jobs=args.jobs,
+                overwrite=args.overwrite,
+                only_changed=args.only_changed,
+                force=args.force,
+                subject=args.subject,
+                flatten=args.flatten,
+                keep_placeholders=args.keep_placeholders,
+                lock=args.lock,
+                inputs=inputs,
+                on_outcome=progress.advance,
+            )
+        except KeyboardInterrupt:
+            written = progress.counts.get(Status.WRITTEN, 0)
+            _err(
+                f"Stopped after writing {written} plan(s) into {out_dir}; every file written is "
+                "complete. To finish, run the same command again with --overwrite --only-changed."
+            )
+            raise
     for outcome in report.outcomes:
+        name = _visible(outcome.name, newlines=False)
         if outcome.status == Status.FAILED:
-            _err(f"Failed: {outcome.name} ({outcome.where}): {outcome.message}")
+            _err(f"Failed: {name} ({outcome.where}): {outcome.message}")
         elif outcome.status == Status.SKIPPED:
-            _err(f"Skipped: {outcome.name}: {outcome.message}")
+            _err(f"Skipped: {name}: {outcome.message}")
     pdf_failures = 0
     if args.pdf:
         from .publish import convert_to_pdf
@@ -238,13 +325,29 @@ def _fill_many(args: argparse.Namespace, template: Template, records: Any) -> in
                 pdf_failures += 1
                 _err(f"PDF failed: {result.error}")
     if args.report:
-        report.save(args.report, overwrite=True)
+        from .guard import Inputs
+
+        # Not over a plan just written either (a report is .xlsx or .csv, but a link may point
+        # anywhere).
+        plans = Inputs(("a plan written by this run", o.path) for o in report.outcomes if o.path)
+        _check_outputs(plans, args.report)
+        report.save(args.report, overwrite=args.overwrite)
         _print(f"Wrote report {args.report}")
     _print(f"{out_dir}: {report.summary()}")
     return 1 if report.failed or pdf_failures else 0
 
 
 def cmd_fill(args: argparse.Namespace) -> int:
+    if args.only_changed and not args.overwrite:
+        raise UsageError(
+            "--only-changed needs --overwrite: it rewrites the plans whose content changed and "
+            "leaves the others (without --overwrite no existing plan is touched)"
+        )
+    if args.report:
+        if Path(args.report).suffix.lower() not in (".xlsx", ".csv"):
+            raise UsageError(f"--report {args.report}: the report is an .xlsx or .csv file")
+        _check_outputs(_template_inputs(args, ("the data file", args.values)), args.report)
+        _check_new(args.report, args.overwrite)
     template = _template(args)
     if args.flatten and args.lock:
         raise DataFileError("--flatten removes the controls; it cannot be combined with --lock")
@@ -275,51 +378,73 @@ def _documents(inputs: Sequence[str]) -> Iterator[Path]:
             yield path
 
 
+def _extract_one(args: argparse.Namespace, path: Path) -> Any:
+    """One named file, read the way :func:`~docx_aanpak.collect.collect` reads each plan (its
+    problems are errors here, not skips)."""
+    from .collect import Collected, plan_name
+    from .document import Document
+
+    document = Document.open(path)
+    if args.template:
+        template = _template(args)
+        return Collected(plan_name(document, path, template), path, template.extract(document))
+    from .extract import extract_values
+    from .scan import scan
+
+    # Without a template the plan describes itself, and is named by its file as collect names
+    # the plan it takes the fields from.
+    values = extract_values(document, scan(document, duplicate_tags=args.duplicate_tags))
+    return Collected(path.stem, path, values)
+
+
+def _show_plans(plans: Iterable[Any]) -> None:
+    for number, plan in enumerate(plans):
+        _print(("\n" if number else "") + _visible(f"{plan.name} ({plan.path})"))
+        for key, value in plan.values.items():
+            shown = "—" if value is None else _visible(str(value)).replace("\n", "\n      ")
+            _print(f"  {key}:\n      {shown}")
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     paths = list(_documents(args.docx))
     if not paths:
         raise DataFileError(f"no Word documents in {', '.join(args.docx)}")
-    many = len(paths) > 1 or args.xlsx or Path(args.docx[0]).is_dir()
-    if not many:
-        if args.template:
-            values = _template(args).extract(paths[0])
-        else:
-            from .document import Document
-            from .extract import extract_values
-            from .scan import scan
+    inputs = _template_inputs(args, *(("one of the plans read", str(p)) for p in paths))
+    _check_outputs(inputs, args.json, args.xlsx)
+    _check_new(None if args.json == "-" else args.json, args.overwrite)
+    _check_new(args.xlsx, args.overwrite)
+    # One file or many, the same flags give the same output: text, or with --json a list of
+    # plans ({"Gemeente", "bestand", one member per field}), or with --xlsx a workbook.
+    if len(paths) == 1 and not args.xlsx and not Path(args.docx[0]).is_dir():
+        plans, skipped = [_extract_one(args, paths[0])], []
+    else:
+        from .collect import collect, write_collection
 
-            document = Document.open(paths[0])
-            values = extract_values(document, scan(document, duplicate_tags=args.duplicate_tags))
-        if args.json is not None:
-            _write_json(args.json, values)
-        else:
-            for key, value in values.items():
-                shown = "—" if value is None else str(value).replace("\n", "\n    ")
-                _print(f"{key}:\n    {shown}")
-        return 0
-    from .collect import collect, write_collection
-
-    template = _template(args) if args.template else None
-    result = collect(paths, template, duplicate_tags=args.duplicate_tags)
-    for skipped in result.skipped:
-        _err(f"Skipped {skipped.path}: {skipped.reason}")
-    if args.xlsx:
-        write_collection(args.xlsx, result, overwrite=args.overwrite)
-        _print(f"Wrote {args.xlsx}: {len(result.plans)} plans, {len(result.skipped)} skipped")
-    if args.json is not None or not args.xlsx:
+        template = _template(args) if args.template else None
+        result = collect(paths, template, duplicate_tags=args.duplicate_tags)
+        plans, skipped = result.plans, result.skipped
+        for item in skipped:
+            _err(f"Skipped {item.path}: {item.reason}")
+        if args.xlsx:
+            write_collection(args.xlsx, result, overwrite=args.overwrite)
+            _print(f"Wrote {args.xlsx}: {len(result.plans)} plans, {len(result.skipped)} skipped")
+    if args.json is not None:
         _write_json(
             args.json,
-            [{"Gemeente": p.name, "bestand": str(p.path), **p.values} for p in result.plans],
+            [{"Gemeente": p.name, "bestand": str(p.path), **p.values} for p in plans],
+            overwrite=args.overwrite,
         )
-    return 1 if result.skipped and not result.plans else 0
+    elif not args.xlsx:
+        _show_plans(plans)
+    return 1 if skipped else 0
 
 
-def _write_json(target: str | None, data: object) -> None:
+def _write_json(target: str | None, data: object, *, overwrite: bool = False) -> None:
     text = _dumps(data) + "\n"
     if target and target != "-":
         from .document import atomic_write
 
-        atomic_write(target, text.encode("utf-8"), overwrite=True)
+        atomic_write(target, text.encode("utf-8"), overwrite=overwrite)
         _print(f"Wrote {target}")
     else:
         sys.stdout.write(text)
@@ -331,9 +456,14 @@ def _write_json(target: str | None, data: object) -> None:
 def cmd_migrate(args: argparse.Namespace) -> int:
     from .migrate import format_report, migrate_many
 
+    plans = list(_documents(args.plans))
+    inputs = _template_inputs(args, *(("one of the plans read", str(p)) for p in plans))
+    if args.report and Path(args.report).suffix.lower() != ".xlsx":
+        raise UsageError(f"--report {args.report}: the migration report is an .xlsx file")
+    _check_outputs(inputs, args.report, *(Path(args.out) / p.name for p in plans))
     template = _template(args)
     migrations = migrate_many(
-        list(_documents(args.plans)),
+        plans,
         template,
         args.out,
         dry_run=args.dry_run,
@@ -348,6 +478,16 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 # -- parser -------------------------------------------------------------------------------------
 
 DUPLICATE_TAGS = ("error", "merge")
+
+
+def _positive(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+    return number
 
 
 class _Version(argparse.Action):
@@ -375,6 +515,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     common = argparse.ArgumentParser(add_help=False)
+    # Also after the command; SUPPRESS keeps it from undoing a --debug given before the command.
+    common.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks of errors"
+    )
     common.add_argument(
         "--duplicate-tags",
         choices=DUPLICATE_TAGS,  # scan.DUPLICATE_TAGS (not imported: a test keeps them equal)
@@ -398,6 +542,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("template")
     p.add_argument("-o", "--output", help="write the Python module here")
     p.add_argument("--class-name", help="name of the model class")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing file")
 
     p = command("excel", "write the input workbook of a template", cmd_excel)
     p.add_argument("template")
@@ -411,14 +556,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("values", help="a JSON object of one plan, or a workbook/CSV/JSON of plans")
     p.add_argument("-o", "--out", required=True, help="the .docx (one plan) or folder (many)")
     p.add_argument("--title", help="document title of a single plan (core properties)")
-    p.add_argument("--jobs", type=int, default=None, help="worker processes (default: CPUs)")
+    p.add_argument(
+        "--subject",
+        help="document subject (core properties); default: the template's title – the plan's name",
+    )
+    p.add_argument(
+        "--jobs",
+        type=_positive,
+        default=None,
+        help="worker processes (default: CPUs; at most twice the CPUs, and no more than plans)",
+    )
     p.add_argument("--overwrite", action="store_true", help="replace existing output files")
     p.add_argument(
         "--only-changed",
         action="store_true",
         help="with --overwrite: leave files whose content would not change",
     )
-    p.add_argument("--report", help="write each plan's outcome to this .xlsx or .csv")
+    p.add_argument(
+        "--report", help="write each plan's outcome to this .xlsx or .csv (see --overwrite)"
+    )
     p.add_argument("--force", action="store_true", help="also fill controls locked for editing")
     p.add_argument(
         "--flatten",
@@ -452,7 +608,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="write JSON (to FILE, or standard output)",
     )
     p.add_argument("--xlsx", help="collect the plans into this workbook (Plannen + Voortgang)")
-    p.add_argument("--overwrite", action="store_true", help="replace an existing workbook")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing output file")
 
     p = command("migrate", "move answers into a new version of the template", cmd_migrate)
     p.add_argument("plans", nargs="+", help="filled plans (.docx files or folders)")
@@ -470,12 +626,56 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Arguments that name files or folders to read, in every command that has them.
+_INPUTS = ("template", "values", "docx", "plans")
+
+
+def _check_inputs(args: argparse.Namespace) -> None:
+    """A missing input is the same error (exit code 4) in every command, before any work."""
+    for dest in _INPUTS:
+        value = getattr(args, dest, None)
+        for item in [value] if isinstance(value, str) else value or []:
+            if not Path(item).exists():
+                raise InputNotFoundError(
+                    item, "file or folder" if dest in ("docx", "plans") else "file"
+                )
+
+
+class _Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: stop the way Ctrl+C does (clean up, then exit 128 + the signal)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_stopped(signum: int, _frame: object) -> None:
+    raise _Stopped(signum)
+
+
+def _stop_signals() -> dict[int, Any]:
+    """Turn SIGTERM and SIGHUP into :class:`_Stopped`; return the handlers they had."""
+    previous: dict[int, Any] = {}
+    if threading.current_thread() is not threading.main_thread():
+        return previous
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is not None and signal.getsignal(signum) == signal.SIG_DFL:
+            previous[signum] = signal.signal(signum, _raise_stopped)
+    return previous
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):  # never fail on a character the terminal lacks
+            stream.reconfigure(errors="backslashreplace")
     parser = build_parser()
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
     debug = args.debug or bool(os.environ.get("DOCX_AANPAK_DEBUG"))
+    previous = _stop_signals()
     try:
+        _check_inputs(args)
         return func(args)
     except DocxAanpakError as e:
         if debug:
@@ -487,7 +687,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         where = f"{e.filename}: " if e.filename else ""
         _err(f"Error: {where}{e.strerror or e}")
-        return 1
-    except KeyboardInterrupt:
-        _err("Interrupted")
-        return 130
+        return InputNotFoundError.exit_code if isinstance(e, FileNotFoundError) else 1
+    except KeyboardInterrupt as e:
+        signum = getattr(e, "signum", signal.SIGINT)
+        _err(
+            "Interrupted" if signum == signal.SIGINT else f"Stopped ({signal.Signals(signum).name})"
+        )
+        return 128 + signum
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
