@@ -198,6 +198,15 @@ def test_only_changed_without_overwrite_is_an_error_that_says_so(
     assert not (tmp_path / "uit").exists()
 
 
+def test_a_batch_that_skipped_plans_exits_1(template_path: Path, tmp_path: Path) -> None:
+    plans = write_plans(tmp_path / "plannen.json", [{"Gemeente": "Dorp", "handhaving": "x"}])
+    args = ("fill", str(template_path), str(plans), "--out", str(tmp_path / "uit"))
+    assert run(*args).returncode == 0
+    again = run(*args)  # the plan exists: skipped, not replaced
+    assert again.returncode == 1 and "0 written, 1 skipped" in again.stdout
+    assert "Skipped: Dorp" in again.stderr and "--overwrite" in again.stderr
+
+
 def test_extract_of_a_file_and_of_its_folder_print_the_same(
     template_path: Path, tmp_path: Path
 ) -> None:

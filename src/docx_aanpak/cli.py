@@ -334,7 +334,7 @@ def _fill_many(args: argparse.Namespace, template: Template, records: Any) -> in
         report.save(args.report, overwrite=args.overwrite)
         _print(f"Wrote report {args.report}")
     _print(f"{out_dir}: {report.summary()}")
-    return 1 if report.failed or pdf_failures else 0
+    return 1 if report.failed or report.skipped or pdf_failures else 0
 
 
 def cmd_fill(args: argparse.Namespace) -> int:
@@ -436,7 +436,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         )
     elif not args.xlsx:
         _show_plans(plans)
-    return 1 if skipped else 0
+    return 1 if skipped and not plans else 0
 
 
 def _write_json(target: str | None, data: object, *, overwrite: bool = False) -> None:
@@ -460,7 +460,8 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     inputs = _template_inputs(args, *(("one of the plans read", str(p)) for p in plans))
     if args.report and Path(args.report).suffix.lower() != ".xlsx":
         raise UsageError(f"--report {args.report}: the migration report is an .xlsx file")
-    _check_outputs(inputs, args.report, *(Path(args.out) / p.name for p in plans))
+    targets = [] if args.dry_run else [Path(args.out) / p.name for p in plans]
+    _check_outputs(inputs, args.report, *targets)
     template = _template(args)
     migrations = migrate_many(
         plans,
