@@ -184,14 +184,26 @@ def modules_loaded_by(tmp_path: Path, *args: str) -> set[str]:
         check=True,
         timeout=120,
     )
-    return {m.split(".")[0] if not m.startswith("docx_aanpak") else m for m in json.loads(
-        out.read_text(encoding="utf-8"))}  # fmt: skip
+    loaded = json.loads(out.read_text(encoding="utf-8"))
+    return {*loaded, *(m.split(".")[0] for m in loaded)}
 
 
 def test_version_loads_no_library(tmp_path: Path) -> None:
     loaded = modules_loaded_by(tmp_path, "--version")
     assert "docx_aanpak.cli" in loaded
     assert not VERSION_NEVER & loaded
+    assert "importlib.metadata" not in loaded  # the version is a constant of the package
+
+
+def test_the_version_is_the_installed_one() -> None:
+    from importlib.metadata import version
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "docx_aanpak", "--version"],
+        capture_output=True, text=True, check=True, timeout=60,
+    )  # fmt: skip
+    assert proc.stdout == f"docx-aanpak {version('docx-aanpak')}\n"
+    assert docx_aanpak.__version__ == version("docx-aanpak")
 
 
 def test_fields_and_extract_load_no_workbook_model_or_progress_code(

@@ -15,6 +15,8 @@ import sys
 import types
 from typing import TYPE_CHECKING, Any
 
+__version__ = "0.1.0"  # the package's version (pyproject.toml reads it from here)
+
 if TYPE_CHECKING:
     from .batch import BatchReport, Outcome, Status, fill_many, safe_filename
     from .collect import collect, write_collection
@@ -47,7 +49,6 @@ if TYPE_CHECKING:
     from .scan import Field, KeyCollisionWarning, Location, scan
     from .template import Template
 
-    __version__: str
 
 # Where each public name lives (keep in step with the imports above).
 _MODULES: dict[str, tuple[str, ...]] = {
@@ -134,22 +135,10 @@ __all__ = [
 ]
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("docx-aanpak")
-    except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
-        return "0.0.0"
-
-
 def __getattr__(name: str) -> Any:
-    if name == "__version__":
-        value: Any = _version()
-    elif name in _HOME:
-        value = getattr(importlib.import_module(f".{_HOME[name]}", __name__), name)
-    else:
+    if name not in _HOME:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_HOME[name]}", __name__), name)
     globals()[name] = value  # looked up once
     return value
 
