@@ -45,7 +45,7 @@ template: $(STAMP)
 # Regenerate the static model of the shipped template (tests/test_static_model.py checks it).
 static-model: $(STAMP)
 	$(BIN)/docx-aanpak model template/lokale_aanpak.docx --class-name LokaleAanpak \
-		-o src/docx_aanpak/lokale_aanpak.py
+		-o src/docx_aanpak/lokale_aanpak.py --overwrite
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_batch.py

@@ -11,9 +11,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from docx_aanpak import DocxAanpakError, Template
+from docx_aanpak import DocxAanpakError, Template, fill_many, read_records
 from docx_aanpak.batch import Status
-from docx_aanpak.records import read_records
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,7 +23,7 @@ def main(out_dir: Path) -> int:
     # names its cells, and the other rows are still filled.
     records = read_records(ROOT / "examples" / "gemeenten.xlsx", template)
     try:
-        report = template.fill_many(records, out_dir, overwrite=True)
+        report = fill_many(template, records, out_dir, overwrite=True)
     except DocxAanpakError as e:  # the workbook as a whole cannot be read
         print(f"Error: {e}", file=sys.stderr)
         return 1

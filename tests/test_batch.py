@@ -9,6 +9,7 @@ import json
 import random
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,8 @@ from openpyxl import load_workbook
 
 from docx_aanpak import Template
 from docx_aanpak.batch import Status, fill_many, safe_filename
+from docx_aanpak.datafiles import read_records
 from docx_aanpak.excel import write_workbook
-from docx_aanpak.records import read_records
 from judges import assert_valid
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -228,6 +229,130 @@ def test_records_stream_from_a_workbook_into_the_batch(tpl: Template, tmp_path: 
     book = tmp_path / "in.xlsx"
     plans = [{"Gemeente": n, **answers(n, tpl.keys[:3])} for n in ("Eén", "Twee")]
     write_workbook(book, tpl, plans)
-    report = tpl.fill_many(read_records(book, tpl), tmp_path / "out", jobs=2)
+    report = fill_many(tpl, read_records(book, tpl), tmp_path / "out", jobs=2)
     assert report.written == 2
     assert tpl.extract(tmp_path / "out" / "Eén.docx") == {k: plans[0].get(k) for k in tpl.keys}
+
+
+# -- workers (issue 11, items 9 and 12) -----------------------------------------------------------
+
+
+def test_worker_count_is_capped_at_twice_the_cpus_and_61_on_windows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from docx_aanpak import batch
+
+    monkeypatch.setattr(batch.os, "cpu_count", lambda: 4)
+    assert batch.worker_count(None) == 4
+    assert batch.worker_count(3) == 3
+    assert batch.worker_count(1000) == 8
+    monkeypatch.setattr(batch.os, "cpu_count", lambda: 64)
+    monkeypatch.setattr(batch.sys, "platform", "win32")
+    assert batch.worker_count(1000) == 61
+
+
+@pytest.mark.parametrize("plans", [2, 20])
+def test_no_more_workers_than_plans_or_twice_the_cpus(
+    plans: int, tpl: Template, tmp_path: Path
+) -> None:
+    import multiprocessing
+    import os
+
+    seen: list[int] = []
+    records = [{"Gemeente": f"Dorp {n}", "handhaving": "x"} for n in range(plans)]
+    report = fill_many(
+        tpl, records, tmp_path, jobs=64,
+        on_outcome=lambda _: seen.append(len(multiprocessing.active_children())),
+    )  # fmt: skip
+    assert report.written == plans
+    assert 1 <= max(seen) <= min(plans, 2 * (os.cpu_count() or 1))
+    assert multiprocessing.active_children() == []  # all gone when the batch returns
+
+
+def test_spawned_workers_write_the_same_documents(
+    tpl: Template, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docx_aanpak import batch
+
+    records = [{"Gemeente": n, **answers(n, tpl.keys)} for n in ("Aadorp", "Bedorp", "Cedorp")]
+    fill_many(tpl, records, tmp_path / "fork", jobs=2)
+    monkeypatch.setattr(batch, "_start_method", lambda: "spawn")
+    report = fill_many(tpl, records, tmp_path / "spawn", jobs=2)
+    assert report.written == 3
+    for name in ("Aadorp", "Bedorp", "Cedorp"):
+        fork = (tmp_path / "fork" / f"{name}.docx").read_bytes()
+        assert (tmp_path / "spawn" / f"{name}.docx").read_bytes() == fork
+
+
+def test_a_worker_that_dies_fails_its_plans_and_the_others_go_on(
+    tpl: Template, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import signal
+
+    from docx_aanpak import batch
+
+    real_run = batch._run
+
+    def run_or_die(template: Template, task: object, options: object) -> object:
+        if getattr(task, "name", "") == "Sterfdorp":
+            os.kill(os.getpid(), signal.SIGKILL)  # the out-of-memory killer, say
+        return real_run(template, task, options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch, "_run", run_or_die)
+    names = ["Sterfdorp", *(f"Dorp {n}" for n in range(12))]
+    report = fill_many(tpl, [{"Gemeente": n, "handhaving": "x"} for n in names], tmp_path, jobs=2)
+    died = report.outcomes[0]
+    assert died.status == Status.FAILED and "stopped unexpectedly" in died.message
+    assert report.written >= 10  # the plans of other chunks were written
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_the_out_folder_is_made_only_when_a_plan_is_written(tpl: Template, tmp_path: Path) -> None:
+    from docx_aanpak import DataFileError
+
+    def unreadable() -> Iterator[dict[str, object]]:
+        raise DataFileError("kapot.xlsx: not a workbook")
+        yield {}
+
+    with pytest.raises(DataFileError):
+        fill_many(tpl, unreadable(), tmp_path / "uit", jobs=1)
+    assert not (tmp_path / "uit").exists()
+    report = fill_many(tpl, [{"Gemeente": "Dorp"}], tmp_path / "uit" / "diep", jobs=1)
+    assert report.written == 1 and (tmp_path / "uit" / "diep" / "Dorp.docx").is_file()
+
+
+def test_a_plan_never_replaces_the_template_or_the_data_file(
+    template_path: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "map"
+    folder.mkdir()
+    template = folder / "Waalzicht.docx"
+    template.write_bytes(template_path.read_bytes())
+    data = folder / "Dijkdorp.docx"  # a data file that happens to be named like a plan
+    data.write_bytes(b"data")
+    tpl = Template.open(template)
+    records = [{"Gemeente": n, "handhaving": "x"} for n in ("Waalzicht", "Dijkdorp", "Heuvel")]
+    for jobs in (1, 2):
+        report = fill_many(
+            tpl, records, folder, jobs=jobs, overwrite=True, inputs=[("the data file", data)]
+        )
+        assert [o.status for o in report.outcomes] == [
+            Status.FAILED, Status.FAILED, Status.WRITTEN,
+        ]  # fmt: skip
+        assert "is the template" in report.outcomes[0].message
+        assert "is the data file" in report.outcomes[1].message
+        assert template.read_bytes() == template_path.read_bytes()
+        assert data.read_bytes() == b"data"
+
+
+def test_the_subject_is_the_template_title_and_the_name(tpl: Template, tmp_path: Path) -> None:
+    from docx_aanpak import Document
+
+    fill_many(tpl, [{"Gemeente": "Waalzicht"}], tmp_path / "a", jobs=1)
+    fill_many(tpl, [{"Gemeente": "Waalzicht"}], tmp_path / "b", jobs=1, subject="Concept")
+    subjects = [
+        Document.open(tmp_path / folder / "Waalzicht.docx").core_property("dc:subject")
+        for folder in ("a", "b")
+    ]
+    assert subjects == ["Lokale aanpak radicalisering en extremisme – Waalzicht", "Concept"]

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from docx_aanpak import DataFileError, Template
+from docx_aanpak.datafiles import read_records
 from docx_aanpak.excel import write_workbook
 from docx_aanpak.records import (
     NAME_COLUMN,
@@ -18,7 +19,6 @@ from docx_aanpak.records import (
     RawCell,
     RecordError,
     cell_text,
-    read_records,
 )
 from test_excel import CHOICES, CONTACT, RAAD, STATUS, TOELICHTING, VASTGESTELD, small_docx
 

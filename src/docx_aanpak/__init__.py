@@ -3,44 +3,91 @@
 >>> from docx_aanpak import Template
 >>> tpl = Template.open("template/lokale_aanpak.docx")      # doctest: +SKIP
 >>> tpl.fill({"lokale_ambitie": "…"}).save("out/plan.docx")  # doctest: +SKIP
+
+The names below are imported on first use (``from docx_aanpak import Template`` loads what a
+template needs, not the workbook or PDF code), so the command line starts at once.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-from .batch import BatchReport, Outcome, Status, fill_many, safe_filename
-from .collect import collect, write_collection
-from .controls import Choice, ContentControl, Kind, Level
-from .document import Document
-from .errors import (
-    CorruptDocumentError,
-    DataFileError,
-    DocumentError,
-    DocxAanpakError,
-    EncryptedDocumentError,
-    FillError,
-    NotAWordDocumentError,
-    OutputExistsError,
-    Problem,
-    TemplateError,
-    TemplateMismatchError,
-    ToolMissingError,
-    UnsafeDocumentError,
-    ValidationError,
-)
-from .excel import read_workbook, write_workbook
-from .extract import ExtractWarning
-from .freeze import freeze
-from .migrate import Migration, migrate, migrate_many
-from .publish import PublishReport, flatten, lock, publish_plans, to_pdf
-from .records import PlanRecord, RecordError, read_records
-from .recover import RecoveryWarning
-from .scan import Field, KeyCollisionWarning, Location, scan
-from .template import Template
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING, Any
 
-try:
-    __version__ = version("docx-aanpak")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
-    __version__ = "0.0.0"
+__version__ = "0.1.0"  # the package's version (pyproject.toml reads it from here)
+
+if TYPE_CHECKING:
+    from .batch import BatchReport, Outcome, Status, fill_many, safe_filename
+    from .collect import collect, write_collection
+    from .controls import Choice, ContentControl, Kind, Level
+    from .datafiles import read_records
+    from .document import Document
+    from .errors import (
+        CorruptDocumentError,
+        DataFileError,
+        DocumentError,
+        DocxAanpakError,
+        EncryptedDocumentError,
+        FillError,
+        InputNotFoundError,
+        NotAWordDocumentError,
+        OutputExistsError,
+        OutputIsInputError,
+        Problem,
+        TemplateError,
+        TemplateMismatchError,
+        ToolMissingError,
+        UnsafeDocumentError,
+        ValidationError,
+    )
+    from .excel import read_workbook, write_workbook
+    from .extract import ExtractWarning
+    from .freeze import freeze
+    from .migrate import Migration, migrate, migrate_many
+    from .publish import PublishReport, flatten, lock, publish_plans, to_pdf
+    from .records import PlanRecord, RecordError
+    from .recover import RecoveryWarning
+    from .scan import Field, KeyCollisionWarning, Location, scan
+    from .template import Template
+
+
+# Where each public name lives (keep in step with the imports above).
+_MODULES: dict[str, tuple[str, ...]] = {
+    "batch": ("BatchReport", "Outcome", "Status", "fill_many", "safe_filename"),
+    "collect": ("collect", "write_collection"),
+    "controls": ("Choice", "ContentControl", "Kind", "Level"),
+    "datafiles": ("read_records",),
+    "document": ("Document",),
+    "errors": (
+        "CorruptDocumentError",
+        "DataFileError",
+        "DocumentError",
+        "DocxAanpakError",
+        "EncryptedDocumentError",
+        "FillError",
+        "InputNotFoundError",
+        "NotAWordDocumentError",
+        "OutputExistsError",
+        "OutputIsInputError",
+        "Problem",
+        "TemplateError",
+        "TemplateMismatchError",
+        "ToolMissingError",
+        "UnsafeDocumentError",
+        "ValidationError",
+    ),
+    "excel": ("read_workbook", "write_workbook"),
+    "extract": ("ExtractWarning",),
+    "freeze": ("freeze",),
+    "migrate": ("Migration", "migrate", "migrate_many"),
+    "publish": ("PublishReport", "flatten", "lock", "publish_plans", "to_pdf"),
+    "records": ("PlanRecord", "RecordError"),
+    "recover": ("RecoveryWarning",),
+    "scan": ("Field", "KeyCollisionWarning", "Location", "scan"),
+    "template": ("Template",),
+}
+_HOME = {name: module for module, names in _MODULES.items() for name in names}
 
 __all__ = [
     "BatchReport",
@@ -55,6 +102,7 @@ __all__ = [
     "ExtractWarning",
     "Field",
     "FillError",
+    "InputNotFoundError",
     "KeyCollisionWarning",
     "Kind",
     "Level",
@@ -63,6 +111,7 @@ __all__ = [
     "NotAWordDocumentError",
     "Outcome",
     "OutputExistsError",
+    "OutputIsInputError",
     "PlanRecord",
     "Problem",
     "PublishReport",
@@ -92,3 +141,28 @@ __all__ = [
     "write_collection",
     "write_workbook",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_HOME[name]}", __name__), name)
+    globals()[name] = value  # looked up once
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+class _Package(types.ModuleType):
+    """Importing the submodule ``scan`` (``collect``, ``migrate``) binds it on the package, over
+    the public function of the same name; keep the function, as ``from .scan import scan`` did."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, types.ModuleType) and name in _HOME:
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

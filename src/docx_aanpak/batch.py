@@ -7,25 +7,36 @@ reported with its cell references and does not stop the others.
 
 from __future__ import annotations
 
+import _thread
+import contextlib
 import csv
+import errno
 import gc
 import io
+import itertools
 import multiprocessing
+import multiprocessing.connection
 import os
+import pickle
 import re
+import signal
 import sys
 import threading
+import time
+import traceback
 import unicodedata
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from enum import StrEnum
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 from . import publish
 from .document import atomic_write, flush_to_disk
 from .errors import DocxAanpakError, OutputExistsError, ValidationError
+from .guard import Inputs
 from .records import PlanRecord, RecordError
 from .template import Template
 
@@ -186,15 +197,23 @@ class _Options:
     flatten: bool = False
     keep_placeholders: bool = False
     lock: str | None = None
+    subject: str | None = None
+    inputs: Inputs | None = None
 
 
 def _document_properties(name: str, options: _Options) -> dict[str, str]:
-    subject = f"{options.title_prefix} – {name}" if options.title_prefix else name
+    """Title: the plan's name; subject: ``--subject``, else "template title – name"."""
+    if options.subject is not None:
+        subject = options.subject
+    else:
+        subject = f"{options.title_prefix} – {name}" if options.title_prefix else name
     return {"title": name, "subject": subject}
 
 
 def _run(template: Template, task: _Task, options: _Options) -> Outcome:
     try:
+        if options.inputs is not None:
+            options.inputs.check(task.target)  # never over the template or the data file
         values = task.values
         if not task.validated:
             values = template.validate(values)
@@ -234,20 +253,33 @@ def _run(template: Template, task: _Task, options: _Options) -> Outcome:
         )
 
 
-# The template in a worker process: inherited from the parent when forked, opened once from its
-# bytes by the initializer when spawned.
-_WORKER_TEMPLATE: Template | None = None
+# Signals that stop a run: Ctrl+C, ``kill``, a closed terminal.
+_STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
 
 
-def _init_worker(data: bytes, name: str, duplicate_tags: str) -> None:
-    global _WORKER_TEMPLATE
-    _WORKER_TEMPLATE = Template.open(data, name=name, duplicate_tags=duplicate_tags)
-    _WORKER_TEMPLATE.model()
-
-
-def _run_chunk(tasks: list[_Task], options: _Options) -> list[Outcome]:
-    assert _WORKER_TEMPLATE is not None
-    return [_run(_WORKER_TEMPLATE, task, options) for task in tasks]
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold the stop signals while one plan is written in this process, then act on them: the
+    plan is finished (written atomically) and no temporary file is left half-way."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    previous: dict[int, Any] = {}
+    for signum in _STOP_SIGNALS:
+        handler = signal.getsignal(signum)
+        if handler is None or handler == signal.SIG_IGN:
+            continue  # installed outside Python, or ignored: leave it alone
+        previous[signum] = signal.signal(signum, lambda number, _frame: held.append(number))
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if held:
+            signal.raise_signal(held[0])
 
 
 # -- the batch --------------------------------------------------------------------------------
@@ -296,6 +328,17 @@ def _tasks(
         yield _Task(index, name, where, values, out_dir / filename, validated)
 
 
+def worker_count(jobs: int | None) -> int:
+    """How many worker processes ``jobs`` asks for (``None``: one per CPU), within sane bounds:
+    at most twice the CPUs (more only wait for a CPU and cost memory), and at most 61 on Windows
+    (the most processes it can wait for at once)."""
+    cpus = os.cpu_count() or 1
+    limit = 2 * cpus
+    if sys.platform == "win32":
+        limit = min(limit, 61)
+    return max(1, min(jobs or cpus, limit))
+
+
 def fill_many(
     template: Template,
     records: Iterable[PlanRecord | RecordError | Mapping[str, object]],
@@ -306,9 +349,11 @@ def fill_many(
     only_changed: bool = False,
     force: bool = False,
     title_prefix: str | None = None,
+    subject: str | None = None,
     flatten: bool = False,
     keep_placeholders: bool = False,
     lock: str | None = None,
+    inputs: Iterable[tuple[str, str | os.PathLike[str]]] = (),
     on_outcome: Callable[[Outcome], None] | None = None,
 ) -> BatchReport:
     """Fill one document per record into ``out_dir``; return every record's outcome.
@@ -316,17 +361,43 @@ def fill_many(
     Records are :class:`~docx_aanpak.records.PlanRecord` (from a workbook, CSV or JSON),
     :class:`~docx_aanpak.records.RecordError` (reported as failed), or plain mappings with a
     ``"Gemeente"`` name and field values. ``jobs`` worker processes write in parallel (default:
-    the number of CPUs; 1 runs in this process). Existing files are kept unless ``overwrite``;
-    with ``only_changed`` a file whose content would not change is not rewritten. ``flatten``
+    the number of CPUs; 1 runs in this process; never more than :func:`worker_count` allows, nor
+    more than there are records). Existing files are kept unless ``overwrite``; with
+    ``only_changed`` a file whose content would not change is not rewritten. ``flatten``
     removes the controls (keeping their content; unfilled ones empty unless
     ``keep_placeholders``); ``lock`` locks them instead (``"sdtContentLocked"`` …).
+
+    Each document's title is the plan's name and its subject ``subject``, else "``title_prefix``
+    – name" where ``title_prefix`` defaults to the template's own title. ``inputs`` names the
+    files the run reads, as ``(role, path)`` pairs; a plan that would replace one fails, with or
+    without ``overwrite`` (the template is always among them when it was opened from a file).
+
+    ``out_dir`` is made when the first plan is written. When the run is interrupted
+    (``KeyboardInterrupt``, or any other exception in this process) every worker finishes the plan
+    it is writing and stops, no temporary file is left behind, and the exception goes on; every
+    file written is complete, and a second run with ``overwrite`` and ``only_changed`` finishes
+    the job.
     """
     directory = Path(out_dir)
-    directory.mkdir(parents=True, exist_ok=True)
+    if directory.exists() and not directory.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(directory))
+    if title_prefix is None and subject is None:
+        title_prefix = template.document.core_property("dc:title") or None
+    guard = Inputs(inputs)
+    if template.path is not None:
+        guard.add("the template", template.path)
     options = _Options(
-        overwrite, only_changed, force, title_prefix, flatten, keep_placeholders, lock
+        overwrite,
+        only_changed,
+        force,
+        title_prefix,
+        flatten,
+        keep_placeholders,
+        lock,
+        subject,
+        guard if guard else None,
     )
-    workers = jobs or os.cpu_count() or 1
+    workers = worker_count(jobs)
     failures: list[tuple[int, Outcome]] = []
     results: dict[int, Outcome] = {}
 
@@ -344,7 +415,9 @@ def fill_many(
     if workers <= 1:
         for task in tasks:
             flush_failures()
-            done(task.index, _run(template, task, options))
+            with _signals_held():
+                outcome = _run(template, task, options)
+            done(task.index, outcome)
         flush_failures()
     else:
         _fill_in_workers(template, tasks, options, workers, done, flush_failures)
@@ -355,7 +428,279 @@ def fill_many(
     return BatchReport([results[i] for i in sorted(results)])
 
 
-CHUNK = 8  # records per task sent to a worker: fewer round trips, little imbalance at the end
+# -- worker processes -------------------------------------------------------------------------
+
+CHUNK = 8  # records per message to a worker: fewer round trips, little imbalance at the end
+STOP_GRACE = 1.0  # seconds a worker gets to finish the plan it is writing when the run stops
+_WATCH_INTERVAL = 0.2  # seconds between a worker's checks that its parent is still there
+
+# The template in a worker process: inherited from the parent when forked, opened once from its
+# bytes when spawned.
+_WORKER_TEMPLATE: Template | None = None
+# In a worker: writing a plan now (a stop signal waits until it is written), and the stop signal
+# that came meanwhile.
+_BUSY = False
+_STOP: int | None = None
+
+
+def _on_stop_signal(signum: int, _frame: object) -> None:
+    """A worker stops at once, or right after the plan it is writing: never half-way."""
+    global _STOP
+    if _BUSY:
+        _STOP = signum
+    else:
+        os._exit(128 + signum)
+
+
+def _stop_this_worker() -> None:
+    """Deliver a stop signal to the worker's main thread (from its watchdog thread)."""
+    main = threading.main_thread().ident
+    if hasattr(signal, "pthread_kill") and main is not None:
+        signal.pthread_kill(main, signal.SIGTERM)
+        return
+    _thread.interrupt_main(signal.SIGTERM)  # Windows: runs the handler when Python can
+    time.sleep(STOP_GRACE)
+    os._exit(1)
+
+
+def _watch_parent(parent_pid: int, sentinel: int | None) -> None:
+    """A worker's watchdog thread: stop when the parent process is gone, however it ended."""
+    while True:
+        if sentinel is not None:
+            if multiprocessing.connection.wait([sentinel], timeout=_WATCH_INTERVAL):
+                break
+        else:
+            time.sleep(_WATCH_INTERVAL)
+        if os.getppid() != parent_pid:
+            break
+    _stop_this_worker()
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Linux: have the kernel send SIGTERM to this worker when its parent dies (even by
+    SIGKILL); the watchdog thread covers the other systems and the moment before this call."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, int(signal.SIGTERM), 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):  # pragma: no cover - a libc without prctl
+            pass
+    if os.getppid() != parent_pid:
+        os._exit(1)
+    parent = multiprocessing.parent_process()
+    sentinel = getattr(parent, "sentinel", None) if parent is not None else None
+    watchdog = threading.Thread(
+        target=_watch_parent, args=(parent_pid, sentinel), name="parent-watchdog", daemon=True
+    )
+    watchdog.start()
+
+
+def _worker_main(
+    conn: Connection,
+    options: _Options,
+    parent_pid: int,
+    source: tuple[bytes, str, str] | None,
+    inherited: list[Connection],
+) -> None:
+    """A worker process: fill the chunks of tasks it receives and send back their outcomes."""
+    global _BUSY, _WORKER_TEMPLATE
+    # The parent decides when a run stops (Ctrl+C reaches every process of the terminal).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for signum in _STOP_SIGNALS:
+        if signum != signal.SIGINT:
+            signal.signal(signum, _on_stop_signal)
+    for other in inherited:  # forked: the parent's ends of the pipes, which are not ours
+        other.close()
+    _die_with_parent(parent_pid)
+    if source is not None:
+        data, name, duplicate_tags = source
+        _WORKER_TEMPLATE = Template.open(data, name=name, duplicate_tags=duplicate_tags)
+        _WORKER_TEMPLATE.model()
+    template = _WORKER_TEMPLATE
+    assert template is not None
+    while True:
+        try:
+            chunk: list[_Task] | None = conn.recv()
+        except (EOFError, OSError):  # the parent is gone
+            return
+        if chunk is None:
+            return
+        outcomes: list[Outcome] = []
+        for task in chunk:
+            _BUSY = True
+            try:
+                outcomes.append(_run(template, task, options))
+            except Exception as e:  # a bug: the parent raises it
+                _BUSY = False
+                conn.send(("error", _portable(e), traceback.format_exc()))
+                return
+            finally:
+                _BUSY = False
+            if _STOP is not None:
+                os._exit(128 + _STOP)
+        conn.send(("done", outcomes))
+
+
+def _portable(error: Exception) -> Exception:
+    """The error itself if it survives pickling, else a RuntimeError that describes it."""
+    try:
+        pickle.loads(pickle.dumps(error))
+    except Exception:
+        return RuntimeError(f"{type(error).__name__}: {error}")
+    return error
+
+
+@dataclass
+class _Worker:
+    process: Any  # multiprocessing's Process of the chosen start method
+    conn: Connection
+    chunk: list[_Task] | None = None  # given, not yet answered
+
+
+class _Pool:
+    """Worker processes started as work comes (never more than ``size``), each with its own
+    pipe and one chunk of tasks at a time."""
+
+    def __init__(
+        self, context: Any, size: int, options: _Options, source: tuple[bytes, str, str] | None
+    ) -> None:
+        self.context = context
+        self.size = size
+        self.options = options
+        self.source = source
+        self.workers: list[_Worker] = []
+
+    @property
+    def busy(self) -> list[_Worker]:
+        return [w for w in self.workers if w.chunk is not None]
+
+    def idle(self) -> _Worker | None:
+        """A worker waiting for work, started now if all are busy and there is room."""
+        for worker in self.workers:
+            if worker.chunk is None:
+                return worker
+        if len(self.workers) >= self.size:
+            return None
+        conn, child = self.context.Pipe()
+        inherited = [w.conn for w in self.workers] + [conn] if self.source is None else []
+        process = self.context.Process(
+            target=_worker_main,
+            args=(child, self.options, os.getpid(), self.source, inherited),
+            name=f"docx-aanpak-worker-{len(self.workers) + 1}",
+            daemon=True,
+        )
+        process.start()
+        child.close()
+        worker = _Worker(process, conn)
+        self.workers.append(worker)
+        return worker
+
+    def give(self, worker: _Worker, chunk: list[_Task]) -> list[Outcome] | None:
+        """Send a chunk; the failed outcomes if the worker is gone."""
+        worker.chunk = chunk
+        try:
+            worker.conn.send(chunk)
+        except OSError:
+            return self._lost(worker)
+        return None
+
+    def collect(self, timeout: float | None) -> list[tuple[list[_Task], list[Outcome]]]:
+        """The answers that came within ``timeout`` seconds (``None``: wait for one)."""
+        busy = self.busy
+        if not busy:
+            return []
+        ready = set(
+            multiprocessing.connection.wait(
+                [w.conn for w in busy] + [w.process.sentinel for w in busy], timeout
+            )
+        )
+        answers: list[tuple[list[_Task], list[Outcome]]] = []
+        for worker in busy:
+            if worker.conn not in ready and worker.process.sentinel not in ready:
+                continue
+            chunk = worker.chunk
+            assert chunk is not None
+            try:
+                if not worker.conn.poll():
+                    raise EOFError
+                message = worker.conn.recv()
+            except Exception:  # the worker died, perhaps half-way through its answer
+                answers.append((chunk, self._lost(worker)))
+                continue
+            if message[0] == "error":
+                _, error, remote = message
+                raise error from RuntimeError(f"in a worker process:\n{remote}")
+            worker.chunk = None
+            answers.append((chunk, message[1]))
+        return answers
+
+    def _lost(self, worker: _Worker) -> list[Outcome]:
+        """A worker that stopped without answering: its chunk failed; clean up after it."""
+        chunk = worker.chunk or []
+        worker.process.join(STOP_GRACE)
+        if worker.process.is_alive():
+            worker.process.kill()
+            worker.process.join()
+        self.workers.remove(worker)
+        worker.conn.close()
+        _remove_temporary_files(t.target for t in chunk)
+        message = (
+            f"the worker process writing it stopped unexpectedly (exit code "
+            f"{worker.process.exitcode}); the plan may not have been written"
+        )
+        return [Outcome(t.name, Status.FAILED, t.where, t.target, message) for t in chunk]
+
+    def close(self) -> None:
+        """The work is done: let the workers exit."""
+        for worker in self.workers:
+            with contextlib.suppress(OSError):
+                worker.conn.send(None)
+        self._end(grace=STOP_GRACE)
+
+    def stop(self) -> None:
+        """The run is interrupted: every worker finishes the plan it is writing and exits (or
+        is killed after a grace period, and its temporary files removed)."""
+        for worker in self.workers:
+            if worker.process.is_alive():
+                with contextlib.suppress(OSError):
+                    worker.process.terminate()
+        self._end(grace=STOP_GRACE)
+
+    def _end(self, grace: float) -> None:
+        deadline = time.monotonic() + grace
+        for worker in self.workers:
+            worker.process.join(max(0.0, deadline - time.monotonic()))
+        for worker in self.workers:
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join()
+                _remove_temporary_files(t.target for t in worker.chunk or [])
+            elif sys.platform == "win32" and worker.chunk:
+                _remove_temporary_files(t.target for t in worker.chunk)  # no signals there
+            worker.conn.close()
+        self.workers.clear()
+
+
+def _remove_temporary_files(targets: Iterable[Path]) -> None:
+    """Remove the temporary files that ``atomic_write`` left for ``targets`` when its process
+    was killed while writing (named ``.<name>.<8 random characters>.tmp`` next to the target)."""
+    by_folder: dict[Path, set[str]] = {}
+    for target in targets:
+        by_folder.setdefault(target.parent, set()).add(target.name)
+    for folder, names in by_folder.items():
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            match = _TEMPORARY.fullmatch(entry.name)
+            if match and match.group(1) in names:
+                Path(entry.path).unlink(missing_ok=True)
+
+
+_TEMPORARY = re.compile(r"\.(.+)\.[a-z0-9_]{8}\.tmp", re.DOTALL)
 
 
 def _fill_in_workers(
@@ -366,44 +711,64 @@ def _fill_in_workers(
     done: Callable[[int, Outcome], None],
     flush_failures: Callable[[], None],
 ) -> None:
-    """Run the tasks in worker processes, a bounded number of chunks in flight."""
+    """Run the tasks in worker processes: a worker is started when there is work for it, each
+    gets one chunk at a time, and a few chunks are made ready ahead."""
     global _WORKER_TEMPLATE
     method = _start_method()
-    initializer: Callable[..., None] | None = None
-    initargs: tuple[Any, ...] = ()
+    source: tuple[bytes, str, str] | None = None
     if method == "fork":
         # Forked workers inherit the parsed and compiled template. Warm it first (the pydantic
-        # model, the compressed unchanged parts), or every worker would pay for that itself.
+        # model, the compiled parts, the compressed unchanged parts), or every worker would pay
+        # for that itself.
         template.model()
+        template.fill_validated({})
         template.document.package.to_bytes()
         _WORKER_TEMPLATE = template
-    else:
-        source = template.document.package.to_bytes()
-        initializer = _init_worker
-        initargs = (source, template.name, template.duplicate_tags)
-    context = multiprocessing.get_context(method)
-    window = workers * 4
-    pending: dict[Future[list[Outcome]], list[int]] = {}
-    if method == "fork":
         # Keep the children's garbage collector off the parent's objects: touching them would
         # copy every page of the parent's heap into each worker.
         gc.freeze()
+    else:
+        source = (template.document.package.to_bytes(), template.name, template.duplicate_tags)
+    pool = _Pool(multiprocessing.get_context(method), workers, options, source)
+    ready: deque[list[_Task]] = deque()
+    made = 0  # chunks made so far: the first ones are small, so that every worker starts soon
+    exhausted = False
+
+    def report(answers: list[tuple[list[_Task], list[Outcome]]]) -> None:
+        for chunk, outcomes in answers:
+            for task, outcome in zip(chunk, outcomes, strict=True):
+                done(task.index, outcome)
+
     try:
-        with ProcessPoolExecutor(
-            workers, mp_context=context, initializer=initializer, initargs=initargs
-        ) as pool:
-            chunk: list[_Task] = []
-            for task in tasks:
+        while True:
+            while ready:
+                worker = pool.idle()
+                if worker is None:
+                    break
+                chunk = ready.popleft()
+                lost = pool.give(worker, chunk)
+                if lost is not None:
+                    report([(chunk, lost)])
+            if not exhausted and len(ready) < workers:
+                size = min(CHUNK, 1 << min(3, made // workers))
+                chunk = list(itertools.islice(tasks, size))
                 flush_failures()
-                chunk.append(task)
-                if len(chunk) == CHUNK:
-                    pending[pool.submit(_run_chunk, chunk, options)] = [t.index for t in chunk]
-                    chunk = []
-                    if len(pending) >= window:
-                        _drain(pending, done, wait_all=False)
-            if chunk:
-                pending[pool.submit(_run_chunk, chunk, options)] = [t.index for t in chunk]
-            _drain(pending, done, wait_all=True)
+                if chunk:
+                    ready.append(chunk)
+                    made += 1
+                else:
+                    exhausted = True
+                report(pool.collect(timeout=0))
+                continue
+            if exhausted and not ready and not pool.busy:
+                break
+            report(pool.collect(timeout=None))
+    except BaseException:
+        with _signals_held():  # a second Ctrl+C does not cut the clean-up short
+            pool.stop()
+        raise
+    else:
+        pool.close()
     finally:
         if method == "fork":
             _WORKER_TEMPLATE = None
@@ -416,19 +781,3 @@ def _start_method() -> str:
     if sys.platform.startswith("linux") and threading.active_count() == 1:
         return "fork"
     return "spawn"
-
-
-def _drain(
-    pending: dict[Future[list[Outcome]], list[int]],
-    done: Callable[[int, Outcome], None],
-    *,
-    wait_all: bool,
-) -> None:
-    while pending:
-        finished, _ = wait(list(pending), return_when=FIRST_COMPLETED)
-        for future in finished:
-            indexes = pending.pop(future)
-            for index, outcome in zip(indexes, future.result(), strict=True):
-                done(index, outcome)
-        if not wait_all:
-            return

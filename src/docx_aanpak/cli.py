@@ -1,31 +1,41 @@
 """The ``docx-aanpak`` command (also ``python -m docx_aanpak``).
 
 Every command catches the library's root error, prints it as ``Error: …`` on stderr and exits
-with the error's code; a traceback is shown only with ``--debug``.
+with the error's code; a traceback is shown only with ``--debug``. Exit codes: 0 done; 1 finished
+with problems (plans failed or skipped, a document could not be used); 2 bad data, values or
+options; 3 a tool is missing; 4 an input file is missing; 5 an output would replace an input;
+128 + the signal when interrupted (130 Ctrl+C, 143 SIGTERM, 129 SIGHUP).
+
+Names and messages that come from data files are shown with control characters made visible
+(``\x1b``), so a data file cannot send escape sequences to the terminal.
+
+A command imports what it needs when it runs (the library modules inside the command function),
+so ``--version`` and ``fields`` do not pay for pydantic, openpyxl or rich.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import json
 import os
+import re
+import signal
 import sys
-from collections.abc import Callable, Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
-from .document import Document, atomic_write
-from .errors import DataFileError, DocxAanpakError
-from .extract import extract_values
-from .model import model_name, render_model_source
-from .records import load_json
-from .scan import DUPLICATE_TAGS, Field, scan
-from .template import Template
+from .errors import DataFileError, DocxAanpakError, InputNotFoundError, OutputExistsError
 
 if TYPE_CHECKING:
     from .collect import Collection
+    from .document import Document
+    from .guard import Inputs
+    from .scan import Field
+    from .template import Template
 
 __all__ = ["main"]
 
@@ -47,7 +57,55 @@ def _print(text: str = "") -> None:
 
 
 def _err(text: str) -> None:
+    text = _visible(text)
     sys.stderr.write(text if text.endswith("\n") else text + "\n")
+
+
+# Characters a terminal may act on instead of showing: C0 and C1 controls (but tab and newline),
+# bidirectional overrides, non-characters and lone surrogates.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    "\ufffe\uffff\ud800-\udfff]"
+)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _visible(text: str, *, newlines: bool = True) -> str:
+    """``text`` with control characters shown as ``\\x1b`` (newlines too, unless ``newlines``)."""
+    text = _INVISIBLE.sub(_escape, text)
+    return text if newlines else text.replace("\n", "\\n")
+
+
+class UsageError(DocxAanpakError):
+    """Options that do not go together, or a value an option cannot take."""
+
+    exit_code = 2
+
+
+def _check_outputs(inputs: Inputs, *outputs: str | os.PathLike[str] | None) -> None:
+    """An output that is one of the run's inputs is an error, whatever the flags."""
+    for output in outputs:
+        if output is not None and output != "-":
+            inputs.check(output)
+
+
+def _check_new(path: str | os.PathLike[str] | None, overwrite: bool) -> None:
+    """Refuse an existing output before any work is done, unless ``--overwrite``."""
+    if path is not None and not overwrite and Path(path).exists():
+        raise OutputExistsError(str(path))
+
+
+def _template_inputs(args: argparse.Namespace, *more: tuple[str, str]) -> Inputs:
+    from .guard import Inputs
+
+    inputs = Inputs(more)
+    if getattr(args, "template", None):
+        inputs.add("the template", args.template)
+    return inputs
 
 
 def _field_json(item: Field) -> dict[str, Any]:
@@ -74,6 +132,8 @@ def _field_json(item: Field) -> dict[str, Any]:
 
 
 def _template(args: argparse.Namespace, path: str | None = None) -> Template:
+    from .template import Template
+
     return Template.open(path or args.template, duplicate_tags=args.duplicate_tags)
 
 
@@ -103,11 +163,16 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_model(args: argparse.Namespace) -> int:
+    from .document import atomic_write
+    from .model import model_name, render_model_source
+
+    _check_outputs(_template_inputs(args), args.output)
+    _check_new(args.output, args.overwrite)
     template = _template(args)
     name = args.class_name or model_name(template.name)
     source = render_model_source(template.fields, name, Path(args.template).as_posix())
     if args.output:
-        atomic_write(args.output, source.encode("utf-8"), overwrite=True)
+        atomic_write(args.output, source.encode("utf-8"), overwrite=args.overwrite)
         _print(f"Wrote {args.output} ({len(template.fields)} fields, class {name})")
     else:
         sys.stdout.write(source)
@@ -117,6 +182,7 @@ def cmd_model(args: argparse.Namespace) -> int:
 def cmd_excel(args: argparse.Namespace) -> int:
     from .excel import write_workbook
 
+    _check_outputs(_template_inputs(args), args.output)
     template = _template(args)
     write_workbook(args.output, template, overwrite=args.overwrite)
     _print(f"Wrote {args.output}: sheet 'Plannen' with {len(template.fields)} questions")
@@ -142,7 +208,11 @@ def _fill_one(args: argparse.Namespace, template: Template, data: dict[str, Any]
     out = Path(args.out)
     if out.suffix.lower() != ".docx":
         out = out / safe_filename(args.title or Path(args.values).stem)
-    document = template.fill_validated(values, title=args.title, force=args.force)
+    _check_outputs(_template_inputs(args, ("the data file", args.values)), out)
+    subject = args.subject
+    if subject is None and args.title:
+        subject = _subject(template, args.title)
+    document = template.fill_validated(values, title=args.title, subject=subject, force=args.force)
     _publish(document, args)
     document.save(out, overwrite=args.overwrite)
     _print(f"Wrote {out} ({len(values)} of {len(template.fields)} fields filled)")
@@ -154,12 +224,19 @@ def _fill_one(args: argparse.Namespace, template: Template, data: dict[str, Any]
     return 0
 
 
+def _subject(template: Template, name: str) -> str:
+    """A plan's subject: "template title – name" (the name alone if the template has no title)."""
+    title = (template.document.core_property("dc:title") or "").strip()
+    return f"{title} – {name}" if title else name
+
+
 class _Progress:
-    """A rich progress bar on a terminal; silent otherwise."""
+    """A rich progress bar on a terminal; silent otherwise. Counts the outcomes by status."""
 
     def __init__(self, label: str) -> None:
         self._bar: Any = None
         self._task: Any = None
+        self.counts: dict[str, int] = {}
         if sys.stderr.isatty():
             from rich.console import Console
             from rich.progress import (
@@ -191,7 +268,9 @@ class _Progress:
         if self._bar is not None:
             self._bar.stop()
 
-    def advance(self, *_: object) -> None:
+    def advance(self, outcome: Any = None) -> None:
+        status = str(getattr(outcome, "status", ""))
+        self.counts[status] = self.counts.get(status, 0) + 1
         if self._bar is not None:
             self._bar.advance(self._task)
             self._bar.refresh()
@@ -205,25 +284,37 @@ def _fill_many(args: argparse.Namespace, template: Template, records: Any) -> in
         raise DataFileError(
             f"{args.values} holds many plans: --out must be a folder, not {args.out}"
         )
+    inputs = [("the template", args.template), ("the data file", args.values)]
     with _Progress("Plannen vullen") as progress:
-        report = fill_many(
-            template,
-            records,
-            out_dir,
-            jobs=args.jobs,
-            overwrite=args.overwrite,
-            only_changed=args.only_changed,
-            force=args.force,
-            flatten=args.flatten,
-            keep_placeholders=args.keep_placeholders,
-            lock=args.lock,
-            on_outcome=progress.advance,
-        )
+        try:
+            report = fill_many(
+                template,
+                records,
+                out_dir,
+                jobs=args.jobs,
+                overwrite=args.overwrite,
+                only_changed=args.only_changed,
+                force=args.force,
+                subject=args.subject,
+                flatten=args.flatten,
+                keep_placeholders=args.keep_placeholders,
+                lock=args.lock,
+                inputs=inputs,
+                on_outcome=progress.advance,
+            )
+        except KeyboardInterrupt:
+            written = progress.counts.get(Status.WRITTEN, 0)
+            _err(
+                f"Stopped after writing {written} plan(s) into {out_dir}; every file written is "
+                "complete. To finish, run the same command again with --overwrite --only-changed."
+            )
+            raise
     for outcome in report.outcomes:
+        name = _visible(outcome.name, newlines=False)
         if outcome.status == Status.FAILED:
-            _err(f"Failed: {outcome.name} ({outcome.where}): {outcome.message}")
+            _err(f"Failed: {name} ({outcome.where}): {outcome.message}")
         elif outcome.status == Status.SKIPPED:
-            _err(f"Skipped: {outcome.name}: {outcome.message}")
+            _err(f"Skipped: {name}: {outcome.message}")
     pdf_failures = 0
     if args.pdf:
         from .publish import convert_to_pdf
@@ -237,13 +328,29 @@ def _fill_many(args: argparse.Namespace, template: Template, records: Any) -> in
                 pdf_failures += 1
                 _err(f"PDF failed: {result.error}")
     if args.report:
-        report.save(args.report, overwrite=True)
+        from .guard import Inputs
+
+        # Not over a plan just written either (a report is .xlsx or .csv, but a link may point
+        # anywhere).
+        plans = Inputs(("a plan written by this run", o.path) for o in report.outcomes if o.path)
+        _check_outputs(plans, args.report)
+        report.save(args.report, overwrite=args.overwrite)
         _print(f"Wrote report {args.report}")
     _print(f"{out_dir}: {report.summary()}")
-    return 1 if report.failed or pdf_failures else 0
+    return 1 if report.failed or report.skipped or pdf_failures else 0
 
 
 def cmd_fill(args: argparse.Namespace) -> int:
+    if args.only_changed and not args.overwrite:
+        raise UsageError(
+            "--only-changed needs --overwrite: it rewrites the plans whose content changed and "
+            "leaves the others (without --overwrite no existing plan is touched)"
+        )
+    if args.report:
+        if Path(args.report).suffix.lower() not in (".xlsx", ".csv"):
+            raise UsageError(f"--report {args.report}: the report is an .xlsx or .csv file")
+        _check_outputs(_template_inputs(args, ("the data file", args.values)), args.report)
+        _check_new(args.report, args.overwrite)
     template = _template(args)
     if args.flatten and args.lock:
         raise DataFileError("--flatten removes the controls; it cannot be combined with --lock")
@@ -252,10 +359,12 @@ def cmd_fill(args: argparse.Namespace) -> int:
 
         find_soffice()  # without LibreOffice, stop before writing any plan
     if Path(args.values).suffix.lower() == ".json":
+        from .records import load_json
+
         data = load_json(args.values)
         if isinstance(data, dict) and "plannen" not in data:
             return _fill_one(args, template, data)
-    from .records import read_records
+    from .datafiles import read_records
 
     return _fill_many(args, template, read_records(args.values, template))
 
@@ -276,25 +385,80 @@ def _documents(inputs: Sequence[str]) -> Iterator[Path]:
             yield path
 
 
+def _extract_one(args: argparse.Namespace, path: Path) -> Collection:
+    """One named file, read the way :func:`~docx_aanpak.collect.collect` reads each plan, as a
+    collection of one; a file that is not a plan (of the template) is an error here, not a
+    skip."""
+    from .collect import Collected, Collection, collect, plan_name
+    from .document import Document
+    from .errors import TemplateMismatchError
+
+    document = Document.open(path)
+    if args.template:
+        template = _template(args)
+        try:
+            values = template.extract(document)
+        except TemplateMismatchError:
+            result = collect([path], template, duplicate_tags=args.duplicate_tags, jobs=1)
+            if not result.plans:
+                raise TemplateMismatchError(
+                    f"{path}: {result.skipped[0].reason}" if result.skipped else str(path)
+                ) from None
+            return result
+        plan = Collected(plan_name(document, path, template), path, values)
+        return Collection(template, [plan])
+    from .extract import extract_values
+    from .scan import scan
+    from .template import Template
+
+    fields = scan(document, duplicate_tags=args.duplicate_tags)
+    if not fields:
+        raise TemplateMismatchError(
+            f"{path} has no content controls: it is not a plan, or its controls were "
+            "removed (flattened); nothing can be read from it"
+        )
+    # Without a template the plan describes itself, and is named by its file as collect names
+    # the plan it takes the fields from.
+    plan = Collected(path.stem, path, extract_values(document, fields))
+    return Collection(Template(document, fields, duplicate_tags=args.duplicate_tags), [plan])
+
+
+def _show_plans(plans: Iterable[Any]) -> None:
+    for number, plan in enumerate(plans):
+        _print(("\n" if number else "") + _visible(f"{plan.name} ({plan.path})"))
+        for key, value in plan.values.items():
+            shown = "—" if value is None else _visible(str(value)).replace("\n", "\n      ")
+            _print(f"  {key}:\n      {shown}")
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     paths = list(_documents(args.docx))
     if not paths:
         raise DataFileError(f"no Word documents in {', '.join(args.docx)}")
-    many = len(paths) > 1 or args.xlsx or Path(args.docx[0]).is_dir()
-    if not many:
-        return _extract_one(args, paths[0])
+    inputs = _template_inputs(args, *(("one of the plans read", str(p)) for p in paths))
+    _check_outputs(inputs, args.json, args.xlsx)
+    _check_new(None if args.json == "-" else args.json, args.overwrite)
+    _check_new(args.xlsx, args.overwrite)
+    # One file or many, the same flags give the same output: text, or with --json a list of
+    # plans ({"Gemeente", "bestand", "ontbrekend" if fields are missing, one member per field}),
+    # or with --xlsx a workbook.
     from .collect import collect, write_collection
 
-    template = _template(args) if args.template else None
-    result = collect(paths, template, duplicate_tags=args.duplicate_tags, jobs=args.jobs)
-    if template is None:
-        _err(f"Reference: {result.reference}")
+    if len(paths) == 1 and not args.xlsx and not Path(args.docx[0]).is_dir():
+        result = _extract_one(args, paths[0])
+    else:
+        template = _template(args) if args.template else None
+        result = collect(paths, template, duplicate_tags=args.duplicate_tags, jobs=args.jobs)
+        if template is None:
+            _err(f"Reference: {result.reference}")
     _report_collection(result)
     if args.xlsx:
         write_collection(args.xlsx, result, overwrite=args.overwrite)
         _print(f"Wrote {args.xlsx}: {result.summary()}")
-    if args.json is not None or not args.xlsx:
-        _write_json(args.json, result.records())
+    if args.json is not None:
+        _write_json(args.json, result.records(), overwrite=args.overwrite)
+    elif not args.xlsx:
+        _show_plans(result.plans)
     return 0 if result.ok else 1
 
 
@@ -312,46 +476,12 @@ def _report_collection(result: Collection) -> None:
             _err(f"Warning: {warning}")
 
 
-def _extract_one(args: argparse.Namespace, path: Path) -> int:
-    from .errors import TemplateMismatchError
-
-    status = 0
-    if args.template:
-        template = _template(args)
-        try:
-            values = template.extract(path)
-        except TemplateMismatchError:
-            from .collect import collect
-
-            result = collect([path], template, duplicate_tags=args.duplicate_tags, jobs=1)
-            if not result.plans:
-                raise TemplateMismatchError(
-                    f"{path}: {result.skipped[0].reason}" if result.skipped else str(path)
-                ) from None
-            _report_collection(result)
-            values, status = result.plans[0].values, 1
-    else:
-        document = Document.open(path)
-        fields = scan(document, duplicate_tags=args.duplicate_tags)
-        if not fields:
-            raise TemplateMismatchError(
-                f"{path} has no content controls: it is not a plan, or its controls were "
-                "removed (flattened); nothing can be read from it"
-            )
-        values = extract_values(document, fields)
-    if args.json is not None:
-        _write_json(args.json, values)
-    else:
-        for key, value in values.items():
-            shown = "—" if value is None else str(value).replace("\n", "\n    ")
-            _print(f"{key}:\n    {shown}")
-    return status
-
-
-def _write_json(target: str | None, data: object) -> None:
+def _write_json(target: str | None, data: object, *, overwrite: bool = False) -> None:
     text = _dumps(data) + "\n"
     if target and target != "-":
-        atomic_write(target, text.encode("utf-8"), overwrite=True)
+        from .document import atomic_write
+
+        atomic_write(target, text.encode("utf-8"), overwrite=overwrite)
         _print(f"Wrote {target}")
     else:
         sys.stdout.write(text)
@@ -362,12 +492,11 @@ def _write_json(target: str | None, data: object) -> None:
 
 def cmd_freeze(args: argparse.Namespace) -> int:
     from .freeze import freeze
+    from .scan import scan
 
     source, target = Path(args.template), Path(args.output)
-    if target.exists() and source.exists() and target.samefile(source):
-        raise DocxAanpakError(
-            f"{target} is the template itself; write the frozen template to another file"
-        )
+    _check_outputs(_template_inputs(args), target)
+    _check_new(target, args.overwrite)
     document = freeze(source, duplicate_tags=args.duplicate_tags)
     document.save(target, overwrite=args.overwrite)
     count = len(scan(document, duplicate_tags=args.duplicate_tags))
@@ -381,9 +510,15 @@ def cmd_freeze(args: argparse.Namespace) -> int:
 def cmd_migrate(args: argparse.Namespace) -> int:
     from .migrate import format_report, migrate_many
 
+    plans = list(_documents(args.plans))
+    inputs = _template_inputs(args, *(("one of the plans read", str(p)) for p in plans))
+    if args.report and Path(args.report).suffix.lower() != ".xlsx":
+        raise UsageError(f"--report {args.report}: the migration report is an .xlsx file")
+    targets = [] if args.dry_run else [Path(args.out) / p.name for p in plans]
+    _check_outputs(inputs, args.report, *targets)
     template = _template(args)
     migrations = migrate_many(
-        list(_documents(args.plans)),
+        plans,
         template,
         args.out,
         dry_run=args.dry_run,
@@ -451,6 +586,33 @@ def _pdf_standard_option(p: argparse.ArgumentParser) -> None:
 
 # -- parser -------------------------------------------------------------------------------------
 
+DUPLICATE_TAGS = ("error", "merge")
+
+
+def _positive(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+    return number
+
+
+class _Version(argparse.Action):
+    """``--version``: the installed version, looked up only when asked for."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        kwargs.setdefault("nargs", 0)
+        kwargs.setdefault("default", argparse.SUPPRESS)
+        super().__init__(option_strings, dest, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        from . import __version__
+
+        sys.stdout.write(f"{parser.prog} {__version__}\n")
+        parser.exit()
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -458,14 +620,18 @@ def build_parser() -> argparse.ArgumentParser:
         description="Fill Dutch municipal policy plans written as Word templates with content "
         "controls.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action=_Version, help="show the version and exit")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     common = argparse.ArgumentParser(add_help=False)
+    # Also after the command; SUPPRESS keeps it from undoing a --debug given before the command.
+    common.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks of errors"
+    )
     common.add_argument(
         "--duplicate-tags",
-        choices=DUPLICATE_TAGS,
+        choices=DUPLICATE_TAGS,  # scan.DUPLICATE_TAGS (not imported: a test keeps them equal)
         default="error",
         help="controls sharing a tag: an error (default), or one field filled everywhere",
     )
@@ -486,6 +652,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("template")
     p.add_argument("-o", "--output", help="write the Python module here")
     p.add_argument("--class-name", help="name of the model class")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing file")
 
     p = command("excel", "write the input workbook of a template", cmd_excel)
     p.add_argument("template")
@@ -499,14 +666,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("values", help="a JSON object of one plan, or a workbook/CSV/JSON of plans")
     p.add_argument("-o", "--out", required=True, help="the .docx (one plan) or folder (many)")
     p.add_argument("--title", help="document title of a single plan (core properties)")
-    p.add_argument("--jobs", type=int, default=None, help="worker processes (default: CPUs)")
+    p.add_argument(
+        "--subject",
+        help="document subject (core properties); default: the template's title – the plan's name",
+    )
+    p.add_argument(
+        "--jobs",
+        type=_positive,
+        default=None,
+        help="worker processes (default: CPUs; at most twice the CPUs, and no more than plans)",
+    )
     p.add_argument("--overwrite", action="store_true", help="replace existing output files")
     p.add_argument(
         "--only-changed",
         action="store_true",
         help="with --overwrite: leave files whose content would not change",
     )
-    p.add_argument("--report", help="write each plan's outcome to this .xlsx or .csv")
+    p.add_argument(
+        "--report", help="write each plan's outcome to this .xlsx or .csv (see --overwrite)"
+    )
     p.add_argument("--force", action="store_true", help="also fill controls locked for editing")
     p.add_argument(
         "--flatten",
@@ -541,8 +719,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="write JSON (to FILE, or standard output)",
     )
     p.add_argument("--xlsx", help="collect the plans into this workbook (Plannen + Voortgang)")
-    p.add_argument("--overwrite", action="store_true", help="replace an existing workbook")
-    p.add_argument("--jobs", type=int, default=None, help="worker processes (default: CPUs)")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing output file")
+    p.add_argument("--jobs", type=_positive, default=None, help="worker processes (default: CPUs)")
 
     p = command(
         "freeze", "write every field's key into its control's tag (keys stay stable)", cmd_freeze
@@ -576,7 +754,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="keep the placeholder text of unanswered questions (normally left out)",
     )
-    p.add_argument("--jobs", type=int, default=None, help="LibreOffice processes at once")
+    p.add_argument("--jobs", type=_positive, default=None, help="LibreOffice processes at once")
     p.add_argument("--overwrite", action="store_true", help="replace existing output files")
 
     p = command("migrate", "move answers into a new version of the template", cmd_migrate)
@@ -600,12 +778,56 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Arguments that name files or folders to read, in every command that has them.
+_INPUTS = ("template", "values", "docx", "plans")
+
+
+def _check_inputs(args: argparse.Namespace) -> None:
+    """A missing input is the same error (exit code 4) in every command, before any work."""
+    for dest in _INPUTS:
+        value = getattr(args, dest, None)
+        for item in [value] if isinstance(value, str) else value or []:
+            if not Path(item).exists():
+                raise InputNotFoundError(
+                    item, "file or folder" if dest in ("docx", "plans") else "file"
+                )
+
+
+class _Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: stop the way Ctrl+C does (clean up, then exit 128 + the signal)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_stopped(signum: int, _frame: object) -> None:
+    raise _Stopped(signum)
+
+
+def _stop_signals() -> dict[int, Any]:
+    """Turn SIGTERM and SIGHUP into :class:`_Stopped`; return the handlers they had."""
+    previous: dict[int, Any] = {}
+    if threading.current_thread() is not threading.main_thread():
+        return previous
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is not None and signal.getsignal(signum) == signal.SIG_DFL:
+            previous[signum] = signal.signal(signum, _raise_stopped)
+    return previous
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):  # never fail on a character the terminal lacks
+            stream.reconfigure(errors="backslashreplace")
     parser = build_parser()
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
     debug = args.debug or bool(os.environ.get("DOCX_AANPAK_DEBUG"))
+    previous = _stop_signals()
     try:
+        _check_inputs(args)
         return func(args)
     except DocxAanpakError as e:
         if debug:
@@ -617,7 +839,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         where = f"{e.filename}: " if e.filename else ""
         _err(f"Error: {where}{e.strerror or e}")
-        return 1
-    except KeyboardInterrupt:
-        _err("Interrupted")
-        return 130
+        return InputNotFoundError.exit_code if isinstance(e, FileNotFoundError) else 1
+    except KeyboardInterrupt as e:
+        signum = getattr(e, "signum", signal.SIGINT)
+        _err(
+            "Interrupted" if signum == signal.SIGINT else f"Stopped ({signal.Signals(signum).name})"
+        )
+        return 128 + signum
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)

@@ -16,7 +16,13 @@ names the file, sheet, cell or control at fault::
     ├── FillError                  a control cannot take its value (locked, broken data binding)
     ├── DataFileError              a workbook, JSON or CSV file cannot be read
     ├── OutputExistsError          refusing to replace an existing file without ``overwrite``
+    ├── OutputIsInputError         refusing to write over one of the run's inputs, always
+    ├── InputNotFoundError         an input file or folder named on the command line is missing
     └── ToolMissingError           an external program (LibreOffice) is not installed
+
+Exit codes of the command line (``exit_code``): 1 a run finished with problems or a document
+could not be used, 2 bad data or values (or a wrong combination of options), 3 a tool is missing,
+4 an input is missing, 5 an output would replace an input.
 """
 
 from __future__ import annotations
@@ -31,8 +37,10 @@ __all__ = [
     "DocxAanpakError",
     "EncryptedDocumentError",
     "FillError",
+    "InputNotFoundError",
     "NotAWordDocumentError",
     "OutputExistsError",
+    "OutputIsInputError",
     "Problem",
     "TemplateError",
     "TemplateMismatchError",
@@ -135,7 +143,33 @@ class OutputExistsError(DocxAanpakError):
 
     def __init__(self, path: str) -> None:
         self.path = path
-        super().__init__(f"{path} already exists; pass --overwrite (overwrite=True) to replace it")
+        super().__init__(f"{path} already exists; pass --overwrite to replace it")
+
+
+class OutputIsInputError(DocxAanpakError):
+    """An output would replace one of the files the run reads (``--overwrite`` or not)."""
+
+    exit_code = 5
+
+    def __init__(self, path: str, role: str, source: str) -> None:
+        self.path = path
+        self.role = role
+        self.source = source
+        same = "" if source == path else f" ({source})"
+        super().__init__(
+            f"{path} is {role}{same} of this run; refusing to write over it (with or without "
+            "--overwrite): choose another name or folder for the output"
+        )
+
+
+class InputNotFoundError(DocxAanpakError):
+    """A file or folder to read does not exist."""
+
+    exit_code = 4
+
+    def __init__(self, path: str, what: str = "file") -> None:
+        self.path = path
+        super().__init__(f"{path}: no such {what}")
 
 
 class ToolMissingError(DocxAanpakError):

@@ -135,7 +135,7 @@ def _check_lock(control: ContentControl, item: Field, ctx: FillContext) -> None:
     if control.content_locked and not ctx.force:
         raise FillError(
             f"{_context(item)} is locked against editing ({control.lock}); "
-            "fill with force=True (--force) to fill it anyway"
+            "pass --force to fill it anyway"
         )
 
 

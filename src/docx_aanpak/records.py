@@ -1,7 +1,8 @@
 """Data files into plan records: one validated record (or one error) per plan, streamed.
 
 A data file holds one plan per row (workbook, CSV) or per item (JSON): the plan's name in the
-column ``Gemeente`` and one answer per field. :func:`read_records` yields, for every plan, either a
+column ``Gemeente`` and one answer per field. Its reader (chosen by
+:func:`docx_aanpak.datafiles.read_records`) yields, for every plan, either a
 :class:`PlanRecord` with values validated through the template's model, or a :class:`RecordError`
 that names the cell, the plan and the question of every bad answer; the other plans keep coming.
 A file that cannot be read at all raises :class:`~docx_aanpak.errors.DataFileError`.
@@ -54,7 +55,6 @@ __all__ = [
     "load_json",
     "name_problem",
     "number_text",
-    "read_records",
 ]
 
 NAME_COLUMN = "Gemeente"
@@ -628,37 +628,3 @@ def _read_json(path: Path, template: Template) -> Iterator[PlanRecord | RecordEr
         record = builder.build(name, cells, where)
         if record is not None:
             yield record
-
-
-# -- dispatch -----------------------------------------------------------------------------------
-
-_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-
-
-def read_records(
-    path: str | os.PathLike[str], template: Template
-) -> Iterator[PlanRecord | RecordError]:
-    """Every plan in a workbook (.xlsx, .xlsm), CSV or JSON file, in file order, streamed.
-
-    A file that cannot be read as a whole raises :class:`DataFileError` when iteration starts
-    (before the first record); a bad plan is yielded as a :class:`RecordError` and the next plans
-    follow.
-    """
-    source = Path(path)
-    suffix = source.suffix.lower()
-    if suffix in _WORKBOOK_SUFFIXES:
-        # excel.py builds on this module's records, so it is imported where it is needed.
-        from .excel import read_workbook
-
-        yield from read_workbook(source, template)
-        return
-    if suffix not in (".csv", ".json"):
-        raise DataFileError(
-            f"{source}: unknown kind of data file; use a workbook (.xlsx), .csv or .json"
-        )
-    if not source.is_file():
-        raise DataFileError(f"{source}: no such file")
-    if suffix == ".csv":
-        yield from _read_csv(source, template)
-    else:
-        yield from _read_json(source, template)

@@ -3,27 +3,24 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
-
-from pydantic import BaseModel
 
 from . import pydocx
 from .document import Document
 from .errors import NotAWordDocumentError, TemplateError, TemplateMismatchError
 from .extract import extract_values
 from .fill import FillContext, fill_document
-from .model import build_model, model_name, validate_values
 from .package import open_package
 from .recover import Shape, shapes_of
 from .scan import Field, scan
 
 if TYPE_CHECKING:
     from docx.document import Document as PyDocxDocument
-
-    from .batch import BatchReport
+    from pydantic import BaseModel
 
 __all__ = ["Template"]
 
@@ -49,10 +46,16 @@ class Template:
                 "use the template they were in",
             )
         self.document = document
+        self.path: Path | None = None  # the file it was opened from, which is never written
         self.duplicate_tags = duplicate_tags
         self.fields = fields
         self._by_key = {f.key: f for f in fields}
-        self._context = FillContext.of(document, fields)
+
+    @cached_property
+    def _context(self) -> FillContext:
+        """What filling needs, worked out at the first fill (listing or reading fields does not
+        pay for it)."""
+        return FillContext.of(self.document, self.fields)
 
     @classmethod
     def open(
@@ -70,7 +73,10 @@ class Template:
         """
         document = Document.open(source, name=name)
         fields = scan(document, duplicate_tags=duplicate_tags)
-        return cls(document, fields, duplicate_tags=duplicate_tags)
+        template = cls(document, fields, duplicate_tags=duplicate_tags)
+        if isinstance(source, str | os.PathLike):
+            template.path = Path(source)
+        return template
 
     @property
     def name(self) -> str:
@@ -93,6 +99,8 @@ class Template:
 
     @cached_property
     def _model(self) -> type[BaseModel]:
+        from .model import build_model, model_name  # pydantic: only when values are validated
+
         return build_model(self.fields, model_name(self.name))
 
     def model(self) -> type[BaseModel]:
@@ -104,6 +112,10 @@ class Template:
     ) -> dict[str, object]:
         """Validate values through the model; return the ones to write (not ``None``), with
         repeating-section items as plain dicts."""
+        from pydantic import BaseModel
+
+        from .model import validate_values
+
         instance = validate_values(self._model, self.fields, values, where=where)
         result: dict[str, object] = {}
         for item in self.fields:
@@ -147,18 +159,6 @@ class Template:
             context = replace(context, force=force)
         properties = {"title": title, "subject": subject}
         return fill_document(self.document, self.fields, values, context, properties=properties)
-
-    def fill_many(
-        self,
-        records: Iterable[Any],
-        out_dir: str | os.PathLike[str],
-        **options: Any,
-    ) -> BatchReport:
-        """Fill one document per record into ``out_dir``; see :func:`docx_aanpak.batch.fill_many`
-        for the records and options. Returns the report of every record's outcome."""
-        from .batch import fill_many
-
-        return fill_many(self, records, out_dir, **options)
 
     def fill_into(
         self,
