@@ -313,9 +313,11 @@ def test_migrating_a_plan_with_a_bound_picture_leaves_the_picture(tmp_path: Path
     assert len(base64.b64encode(image.read_bytes())) > 4096  # longer than any path
     plan = tmp_path / "plan.docx"
     tpl.fill({key: image}).save(plan)
-    result = migrate(plan, tpl)
+    result = migrate(plan, tpl)  # the picture's base64 is never taken for a file name
     assert result.ok
     assert result.values.get(key) is None
+    (dropped,) = result.dropped  # not carried, and said so
+    assert dropped.old_key == key and dropped.value is None and "picture" in dropped.reason
 
 
 # -- Strict Open XML (9.7) ------------------------------------------------------------------------

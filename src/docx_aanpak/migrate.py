@@ -458,7 +458,8 @@ def migrate(
                 *((best[0].key, best[0].section, best[0].label, best[1]) if best else ()),
             )
         )
-    if dropped and not carried and not fuzzy:
+    if not carried and not fuzzy and any(d.value is not None for d in dropped):
+        # Only text answers tell: a picture is never carried, even into its own template.
         raise TemplateMismatchError(
             f"{document.name}: none of its {len(dropped)} answers fits a question of "
             f"{new_template.name}; is it a plan made from a version of this template?"
