@@ -20,7 +20,6 @@ from .document import Document, atomic_write
 from .errors import DataFileError, DocxAanpakError
 from .extract import extract_values
 from .model import model_name, render_model_source
-from .records import load_json
 from .scan import DUPLICATE_TAGS, Field, scan
 from .template import Template
 
@@ -132,14 +131,15 @@ def _publish(document: Document, args: argparse.Namespace) -> None:
         lock(document, mode=args.lock)
 
 
-def _fill_one(args: argparse.Namespace, template: Template, data: dict[str, Any]) -> int:
+def _fill_one(args: argparse.Namespace, template: Template, plan: Any) -> int:
     from .batch import safe_filename
 
-    values = template.validate(data, where=args.values)
+    values = plan.values  # a PlanRecord: converted like every data file's, "Gemeente" its name
+    title = args.title or plan.name or None
     out = Path(args.out)
     if out.suffix.lower() != ".docx":
-        out = out / safe_filename(args.title or Path(args.values).stem)
-    document = template.fill_validated(values, title=args.title, force=args.force)
+        out = out / safe_filename(title or Path(args.values).stem)
+    document = template.fill_validated(values, title=title, force=args.force)
     _publish(document, args)
     document.save(out, overwrite=args.overwrite)
     _print(f"Wrote {out} ({len(values)} of {len(template.fields)} fields filled)")
@@ -243,9 +243,11 @@ def cmd_fill(args: argparse.Namespace) -> int:
     if args.flatten and args.lock:
         raise DataFileError("--flatten removes the controls; it cannot be combined with --lock")
     if Path(args.values).suffix.lower() == ".json":
-        data = load_json(args.values)
-        if isinstance(data, dict) and "plannen" not in data:
-            return _fill_one(args, template, data)
+        from .records import read_single_plan
+
+        plan = read_single_plan(args.values, template)  # None: the file holds a list of plans
+        if plan is not None:
+            return _fill_one(args, template, plan)
     from .records import read_records
 
     return _fill_many(args, template, read_records(args.values, template))
