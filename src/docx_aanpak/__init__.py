@@ -31,7 +31,7 @@ from .excel import read_workbook, write_workbook
 from .extract import ExtractWarning
 from .migrate import Migration, migrate, migrate_many
 from .publish import flatten, lock, to_pdf
-from .records import PlanRecord, RecordError, read_records
+from .records import DataFileWarning, PlanRecord, RecordError, read_records
 from .scan import Field, KeyCollisionWarning, Location, scan
 from .template import Template
 
@@ -46,6 +46,7 @@ __all__ = [
     "ContentControl",
     "CorruptDocumentError",
     "DataFileError",
+    "DataFileWarning",
     "Document",
     "DocumentError",
     "DocxAanpakError",

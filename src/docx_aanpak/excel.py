@@ -59,6 +59,7 @@ from .records import (
 )
 from .scan import Field
 from .template import Template
+from .xlsx import MAX_COLUMN as MAX_COLUMNS
 from .xlsx import SPREADSHEET_NS, CellValue, XlsxReader
 
 __all__ = [
@@ -108,7 +109,6 @@ _ANSWER = Alignment(wrap_text=True, vertical="top")
 _HEADER = Alignment(wrap_text=True, vertical="top")
 _SECTION = Alignment(wrap_text=True, vertical="center")
 _FORMULA_START = ("=", "+", "-", "@", "'")
-MAX_COLUMNS = 16_384  # Excel's and Calc's last column, XFD
 _ESCAPE_LIKE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
 
 

@@ -29,7 +29,7 @@ from . import _ooxml as ox
 from .errors import DataFileError
 from .package import DEFAULT_LIMITS, Limits, MiB
 
-__all__ = ["MAX_ROW", "SPREADSHEET_NS", "CellValue", "XlsxReader", "error_name"]
+__all__ = ["MAX_COLUMN", "MAX_ROW", "SPREADSHEET_NS", "CellValue", "XlsxReader", "error_name"]
 
 
 SPREADSHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -47,7 +47,8 @@ _UNESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _DIGITS = re.compile(r"[0-9]{1,9}")  # ASCII digits only: "²".isdigit() is true, int("²") fails
 MAX_ROW = 1_048_576
 """The last row of a sheet in Excel and LibreOffice Calc; a higher row number is damage."""
-MAX_COLUMN = 16_384  # XFD
+MAX_COLUMN = 16_384
+"""The last column of a sheet (XFD) in Excel and LibreOffice Calc."""
 
 # Excel's error values, as Dutch Excel and LibreOffice Calc show them. Calc has more errors than
 # a workbook file can store: it saves its "Err:502" (invalid argument) and others as #VALUE!.
@@ -347,7 +348,7 @@ class XlsxReader:
                     given = row.get("r")
                     if given is None:
                         number += 1
-                    elif _DIGITS.fullmatch(given.strip()):
+                    elif given.isascii() and given.isdigit() and len(given) < 10:
                         number = int(given)
                     else:
                         raise DataFileError(
@@ -369,12 +370,19 @@ class XlsxReader:
         c_tag, v_tag, f_tag, is_tag = self._tags
         formats = self.formats
         cells: dict[int, CellValue] = {}
-        column = 0
+        # A cell's column: its reference, else one more than the cell before. References are
+        # read only for cells with a value (a run of styled empty cells costs little).
+        base: str | None = None
+        offset = 0
         for cell in row.iterfind(c_tag):
             ref = cell.get("r")
-            column = _column(ref, number, place) if ref else column + 1
+            if ref:
+                base, offset = ref, 0
+            else:
+                offset += 1
             if not len(cell):
                 continue  # a styled empty cell
+            column = (_column(base, number, place) if base else 0) + offset
             style = cell.get("s")
             if style is None:
                 found = _PLAIN
