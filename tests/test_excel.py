@@ -19,7 +19,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from openpyxl.worksheet.worksheet import Worksheet
@@ -757,6 +757,7 @@ NAMES = (
     texts=st.lists(st.tuples(XML_TEXT, XML_TEXT), min_size=3, max_size=3),
     lead=st.sampled_from(["=", "+", "-", "@", ""]),
 )
+@example(names=["Ede"], texts=[("a\n", "b\n \n"), ("", ""), ("", "")], lead="")
 def test_written_plans_read_back_the_same(
     tmp_path_factory: pytest.TempPathFactory,
     shipped: Template,
@@ -776,7 +777,15 @@ def test_written_plans_read_back_the_same(
     for record, written in zip(read_back, records, strict=True):
         assert isinstance(record, PlanRecord), str(record)
         expected = shipped.validate({k: v for k, v in written.items() if k != NAME_COLUMN})
-        assert record.values == {k: v for k, v in expected.items() if v.strip()}
+        assert record.values == {k: typed(v) for k, v in expected.items() if v.strip()}
+
+
+def typed(text: str) -> str:
+    """Text as read from a cell a person typed: blank lines at the end (Alt+Enter) dropped."""
+    lines = text.split("\n")
+    while len(lines) > 1 and not lines[-1].strip():
+        lines.pop()
+    return "\n".join(lines)
 
 
 def test_text_that_looks_like_a_formula_is_written_as_text(
