@@ -448,8 +448,9 @@ def _unquote(cell: RawCell, where: str) -> RawCell:
             return replace(cell, value="'" + text)
     warnings.warn(
         DataFileWarning(
-            f"{where}, cell {cell.ref}: the text '{text}' was typed after an apostrophe, which "
-            f"Excel hides; if the apostrophe belongs to the text, type two: ''{text}"
+            f"{where.split(', ')[0]}, cell {cell.ref}: the text '{text}' was typed after an "
+            "apostrophe, which Excel hides; if the apostrophe belongs to the text, type two: "
+            f"''{text}"
         ),
         stacklevel=3,
     )
