@@ -270,7 +270,9 @@ def test_cells_read_as_a_dutch_workbook_shows_them(
 
 # -- issue 13: values as the cell shows them ------------------------------------------------------
 
-ACCOUNTING_NL = '_-[$€-413]\\ * #,##0.00_-;_-[$€-413]\\ * \\-#,##0.00_-;_-[$€-413]\\ * "-"??_-;_-@_-'  # Excel, Dutch: Financieel with € Nederlands
+ACCOUNTING_NL = (  # Excel, Dutch: Financieel with € Nederlands
+    '_-[$€-413]\\ * #,##0.00_-;_-[$€-413]\\ * \\-#,##0.00_-;_-[$€-413]\\ * "-"??_-;_-@_-'
+)
 ACCOUNTING_EURO = '_ "€" * #,##0.00_ ;_ "€" * \\-#,##0.00_ ;_ "€" * "-"??_ ;_ @_ '  # builtin 44, nl
 CALC_CURRENCY = '[$€-413]\\ #,##0.00;[$€-413]" -"#,##0.00'  # what Calc saves for € 12.500 (nl-NL)
 
@@ -361,7 +363,7 @@ def test_csv_answers_under_an_empty_header_are_errors_naming_line_and_column(
     assert "regel 3, kolom 3" in records[1].dutch and "geen kop" in records[1].dutch
 
 
-# -- issue 13.7: a file without plans ----------------------------------------------------------------
+# -- issue 13.7: a file without plans --------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -381,7 +383,7 @@ def test_a_data_file_without_plans_is_a_file_error(
         list(read_records(path, small))
 
 
-# -- issue 10.5: JSON round trips --------------------------------------------------------------------
+# -- issue 10.5: JSON round trips ------------------------------------------------------------------
 
 
 def test_json_metadata_of_extract_is_ignored(tmp_path: Path, small: Template) -> None:
