@@ -525,3 +525,26 @@ def test_json_plans_stream_with_flat_memory(tmp_path: Path, small: Template) -> 
     # The file is never held whole: a megabyte or two of text, one plan and the set of names
     # seen (for duplicates), which grows by a few dozen bytes per plan.
     assert peak < size / 4, f"peak {peak:,} bytes for a file of {size:,}"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        '[{"Gemeente": "Ede",}]',
+        '[\n {"Gemeente": "Ede"},\n {"Gemeente": "Epe", "toelichting": "a}\n]',
+        '{"Gemeente": "Ede", "toelichting": tru}',
+        '{"plannen": [{"Gemeente": "Ede"} {"Gemeente": "Epe"}]}',
+    ],
+)
+def test_streamed_json_names_the_place_of_a_syntax_error_as_json_does(
+    tmp_path: Path, small: Template, content: str
+) -> None:
+    path = tmp_path / "fout.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(json.JSONDecodeError) as expected:
+        json.loads(content)
+    with pytest.raises(DataFileError, match=r"not valid JSON \(line (\d+), column (\d+)") as error:
+        list(read_records(path, small))
+    found = re.search(r"line (\d+), column (\d+)", str(error.value))
+    assert found is not None
+    assert (int(found[1]), int(found[2])) == (expected.value.lineno, expected.value.colno)

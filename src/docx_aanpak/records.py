@@ -1022,12 +1022,18 @@ class _JsonStream:
         self.buffer = ""
         self.pos = 0
         self.line = 1  # the line of buffer[0]
+        self.column = 0  # characters before buffer[0] on its line
         self.eof = False
 
     def _more(self) -> bool:
         """Drop what was read and read more (at least as much as is held: no quadratic retries)."""
         if self.pos:
-            self.line += self.buffer.count("\n", 0, self.pos)
+            lines = self.buffer.count("\n", 0, self.pos)
+            if lines:
+                self.line += lines
+                self.column = self.pos - self.buffer.rfind("\n", 0, self.pos) - 1
+            else:
+                self.column += self.pos
             self.buffer = self.buffer[self.pos :]
             self.pos = 0
         if self.eof:
@@ -1045,7 +1051,8 @@ class _JsonStream:
     def error(self, message: str, at: int | None = None) -> DataFileError:
         at = self.pos if at is None else at
         line = self.line + self.buffer.count("\n", 0, at)
-        column = at - self.buffer.rfind("\n", 0, at)
+        start = self.buffer.rfind("\n", 0, at)
+        column = at - start + (self.column if start < 0 else 0)
         return DataFileError(
             f"{self.path}: not valid JSON (line {line}, column {column}: {message})"
         )
@@ -1075,10 +1082,11 @@ class _JsonStream:
             try:
                 value, end = _DECODER.raw_decode(self.buffer, self.pos)
             except json.JSONDecodeError as e:
-                if held <= MAX_JSON_PLAN and self._more():
-                    continue
                 if held > MAX_JSON_PLAN:
                     raise self.too_large(what) from None
+                if not self.eof:
+                    self._more()  # perhaps the value goes on; at the end, decode once more
+                    continue
                 raise self.error(e.msg, e.pos) from None
             except RecursionError:
                 raise DataFileError(
