@@ -12,20 +12,21 @@ import itertools
 import re
 import subprocess
 import tracemalloc
+import warnings
 import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from openpyxl.worksheet.worksheet import Worksheet
 
 from corpus.cases import NL, checkbox_run, date_run, dropdown_run, plain_run, rich_block
 from corpus.word import build_docx, heading, p
-from docx_aanpak import DataFileError, Kind, OutputExistsError, Template
+from docx_aanpak import DataFileError, Kind, OutputExistsError, Template, TemplateError
 from docx_aanpak.excel import (
     FIRST_ROW,
     HEADER_ROW,
@@ -39,7 +40,13 @@ from docx_aanpak.excel import (
     save_workbook,
     write_workbook,
 )
-from docx_aanpak.records import NAME_COLUMN, PlanRecord, RecordError
+from docx_aanpak.records import (
+    NAME_COLUMN,
+    DataFileWarning,
+    PlanRecord,
+    RecordBuilder,
+    RecordError,
+)
 from judges import assert_valid, require, soffice
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -750,6 +757,7 @@ NAMES = (
     texts=st.lists(st.tuples(XML_TEXT, XML_TEXT), min_size=3, max_size=3),
     lead=st.sampled_from(["=", "+", "-", "@", ""]),
 )
+@example(names=["Ede"], texts=[("a\n", "b\n \n"), ("", ""), ("", "")], lead="")
 def test_written_plans_read_back_the_same(
     tmp_path_factory: pytest.TempPathFactory,
     shipped: Template,
@@ -769,7 +777,15 @@ def test_written_plans_read_back_the_same(
     for record, written in zip(read_back, records, strict=True):
         assert isinstance(record, PlanRecord), str(record)
         expected = shipped.validate({k: v for k, v in written.items() if k != NAME_COLUMN})
-        assert record.values == {k: v for k, v in expected.items() if v.strip()}
+        assert record.values == {k: typed(v) for k, v in expected.items() if v.strip()}
+
+
+def typed(text: str) -> str:
+    """Text as read from a cell a person typed: blank lines at the end (Alt+Enter) dropped."""
+    lines = text.split("\n")
+    while len(lines) > 1 and not lines[-1].strip():
+        lines.pop()
+    return "\n".join(lines)
 
 
 def test_text_that_looks_like_a_formula_is_written_as_text(
@@ -878,6 +894,14 @@ def saved_by_calc(path: Path, folder: Path) -> Path:
     return saved
 
 
+def load_saved(path: Path) -> openpyxl.Workbook:
+    """A workbook saved by Calc, opened with openpyxl. Calc writes our print area as whole
+    columns (``Plannen!$A:$F``), which openpyxl cannot represent and warns about."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Print area cannot be set", UserWarning)
+        return openpyxl.load_workbook(path)
+
+
 def test_a_workbook_saved_again_by_libreoffice_calc_reads_the_same(
     tmp_path: Path, small: Template
 ) -> None:
@@ -887,13 +911,15 @@ def test_a_workbook_saved_again_by_libreoffice_calc_reads_the_same(
          "raad_geinformeerd": True, "algemene_gegevens_wie_is_de_contactpersoon": "=Jan",
          "toelichting": "a\nb  _x0041_ "},
         {NAME_COLUMN: "Edam", "raad_geinformeerd": False, "toelichting": "42"},
+        {NAME_COLUMN: "'s-Gravenhage", "algemene_gegevens_wie_is_de_contactpersoon": "'t Harde",
+         "toelichting": "€ 12.500,00 per jaar"},
     ]  # fmt: skip
     path = tmp_path / "plannen.xlsx"
     write_workbook(path, small, records)
     # A formula that no program has calculated yet: an error until a spreadsheet saves it.
-    fill(path, [{NAME_COLUMN: "Enkhuizen", CONTACT: '=CONCATENATE("Jan"," Jansen")'}], first=6)
+    fill(path, [{NAME_COLUMN: "Enkhuizen", CONTACT: '=CONCATENATE("Jan"," Jansen")'}], first=7)
     before = read(path, small)
-    assert isinstance(before[2], RecordError) and "never calculated" in str(before[2].error)
+    assert isinstance(before[3], RecordError) and "never calculated" in str(before[3].error)
     saved = saved_by_calc(path, tmp_path)
     with zipfile.ZipFile(saved) as package:
         assert "xl/sharedStrings.xml" in package.namelist()  # Calc's own way of storing text
@@ -902,10 +928,20 @@ def test_a_workbook_saved_again_by_libreoffice_calc_reads_the_same(
         **{r[NAME_COLUMN]: {k: v for k, v in r.items() if k != NAME_COLUMN} for r in records},
         "Enkhuizen": {"algemene_gegevens_wie_is_de_contactpersoon": "Jan Jansen"},
     }
-    sheet = openpyxl.load_workbook(saved)[SHEET]
+    sheet = load_saved(saved)[SHEET]
     # (Headless Calc drops view settings such as frozen panes; the rest of the layout stays.)
     assert sheet.row_dimensions[KEY_ROW].hidden
     assert len(sheet.data_validations.dataValidation) == 3
+    # The print setup survives Calc too.
+    setup = sheet.page_setup
+    assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == (
+        "landscape",
+        9,
+        1,
+        0,
+    )
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows == "$1:$3"
 
 
 # -- streaming ------------------------------------------------------------------------------------
@@ -968,3 +1004,312 @@ def test_shared_strings_from_excel_are_read(tmp_path: Path, small: Template) -> 
     assert_valid(path)  # the helper writes what Excel would
     assert ok(read(path, small)) == before
     assert before["Delft"]["toelichting"] == "a_x0041_"
+
+
+# == issue 13: workbooks as people really fill them ================================================
+
+STATUS_KEY = "algemene_gegevens_wat_is_de_status_van_het_plan"
+CONTACT_KEY = "algemene_gegevens_wie_is_de_contactpersoon"
+ACCOUNTING_NL = (
+    '_-[$€-413]\\ * #,##0.00_-;_-[$€-413]\\ * \\-#,##0.00_-;_-[$€-413]\\ * "-"??_-;_-@_-'
+)
+
+
+def test_currency_typed_in_excel_reads_as_the_cell_shows_it(
+    tmp_path: Path, small: Template
+) -> None:
+    path = new_input(tmp_path, small)
+    fill(
+        path,
+        [
+            {NAME_COLUMN: "Hoorn", CONTACT: 12500, TOELICHTING: 12500},
+            {NAME_COLUMN: "Edam", CONTACT: -1234.5, TOELICHTING: 0},
+        ],
+        formats={
+            (4, CONTACT): "[$€-413] #,##0.00",
+            (4, TOELICHTING): ACCOUNTING_NL,
+            (5, CONTACT): '"€" #,##0.00;[Red]"€" -#,##0.00',
+            (5, TOELICHTING): ACCOUNTING_NL,
+        },
+    )
+    assert ok(read(path, small)) == {
+        "Hoorn": {CONTACT_KEY: "€ 12.500,00", "toelichting": "€ 12.500,00"},
+        "Edam": {CONTACT_KEY: "€ -1.234,50", "toelichting": "€ -"},
+    }
+
+
+def calc_typed(tmp_path: Path, small: Template) -> Path:
+    """Plans typed into LibreOffice Calc in a Dutch locale, saved by Calc as .xlsx."""
+    from corpus.data import Typed, calc_fods, calc_to_xlsx
+
+    office = soffice()
+    require("LibreOffice", office, "apt-get install libreoffice-calc-nogui")
+    assert office is not None
+    header = [NAME_COLUMN, *(f.label for f in small.fields)]
+    rows = [
+        header,
+        ["'s-Hertogenbosch", None, None, None, Typed("€ 12.500,00", currency=12500), "a\nb\n"],
+        ["Hoorn", None, None, None, Typed("€ -1.234,50", currency=-1234.5), "Eén regel\n\n"],
+        ["Edam", None, None, None, None, Typed("Err:502", formula="SQRT(-1)")],
+    ]
+    source = tmp_path / "getypt.fods"
+    source.write_text(calc_fods(SHEET, rows), encoding="utf-8")
+    try:
+        return calc_to_xlsx(office, source, tmp_path)
+    except AssertionError as e:
+        if "could not be loaded" in str(e):
+            require("LibreOffice Calc", False, "apt-get install libreoffice-calc-nogui")
+        raise
+
+
+def test_a_workbook_typed_in_calc_reads_as_calc_shows_it(tmp_path: Path, small: Template) -> None:
+    saved = calc_typed(tmp_path, small)
+    with zipfile.ZipFile(saved) as package:
+        styles = package.read("xl/styles.xml").decode()
+    assert "[$€-413]" in styles  # Calc's own currency format, not one we wrote
+    records = read(saved, small)
+    assert ok(records[:2]) == {
+        "'s-Hertogenbosch": {CONTACT_KEY: "€ 12.500,00", "toelichting": "a\nb"},
+        "Hoorn": {CONTACT_KEY: "€ -1.234,50", "toelichting": "Eén regel"},
+    }
+    edam = records[2]
+    assert isinstance(edam, RecordError) and edam.name == "Edam"
+    # Calc shows Err:502 and saves #VALUE!; the message names both, and Dutch Excel's #WAARDE!.
+    assert "#VALUE! (Calc: Err:502" in str(edam.error) and "#WAARDE!" in str(edam.error)
+    assert "#WAARDE! (Engelstalige Excel: #VALUE!; Calc: Err:502" in edam.dutch
+
+
+def test_a_trailing_alt_enter_in_a_cell_is_dropped(tmp_path: Path, small: Template) -> None:
+    path = new_input(tmp_path, small)
+    fill(path, [{NAME_COLUMN: "Hoorn\n", TOELICHTING: "Eerste\nTweede\n\n"}])
+    assert ok(read(path, small)) == {"Hoorn": {"toelichting": "Eerste\nTweede"}}
+
+
+def add_quote_prefix_style(path: Path) -> int:
+    """Add the cell style Excel gives text typed after an apostrophe; return its index."""
+    found: list[int] = []
+
+    def change(data: bytes) -> bytes:
+        root = etree.fromstring(data)
+        xfs = root.find(f"{{{MAIN}}}cellXfs")
+        assert xfs is not None
+        found.append(len(xfs))
+        etree.SubElement(
+            xfs,
+            f"{{{MAIN}}}xf",
+            numFmtId="0",
+            fontId="0",
+            fillId="0",
+            borderId="0",
+            xfId="0",
+            quotePrefix="1",
+        )
+        xfs.set("count", str(len(xfs)))
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+    rewrite_part(path, "xl/styles.xml", change)
+    return found[0]
+
+
+def typed_after_apostrophe(path: Path, cells: Mapping[str, str]) -> None:
+    """Store each text as Excel does when a person types an apostrophe and then the text: the
+    apostrophe is not stored, the cell's style has quotePrefix."""
+    style = add_quote_prefix_style(path)
+    for ref, text in cells.items():
+        set_cell_xml(
+            path, ref, f'<c r="{ref}" s="{style}" t="inlineStr"><is><t>{text}</t></is></c>'
+        )
+
+
+def test_the_apostrophe_excel_hides_is_restored_in_known_names(
+    tmp_path: Path, small: Template
+) -> None:
+    path = new_input(tmp_path, small)
+    fill(
+        path,
+        [
+            {NAME_COLUMN: "x", CONTACT: "x", TOELICHTING: "x"},
+            {NAME_COLUMN: "x", CONTACT: "x", TOELICHTING: "x"},
+            {NAME_COLUMN: "Zandt", CONTACT: "x"},
+        ],
+    )
+    typed_after_apostrophe(
+        path,
+        {
+            "A4": "s-Hertogenbosch",
+            "E4": "s-Gravenhage",
+            "F4": "s-Hertogenbosch en Vught werken samen.",
+            "A5": "s-Gravenhage",
+            "E5": "=Jan",  # the apostrophe kept a formula as text: nothing to restore
+            "F5": "0612345678",
+            "E6": "t Zandt",
+        },
+    )
+    with pytest.warns(DataFileWarning) as caught:
+        plans = ok(read(path, small))
+    assert plans == {
+        "'s-Hertogenbosch": {
+            CONTACT_KEY: "'s-Gravenhage",
+            "toelichting": "'s-Hertogenbosch en Vught werken samen.",
+        },
+        "'s-Gravenhage": {CONTACT_KEY: "=Jan", "toelichting": "0612345678"},
+        "Zandt": {CONTACT_KEY: "t Zandt"},  # not a municipality: kept, with a warning
+    }
+    (warning,) = caught
+    assert f"{SHEET}!E6" in str(warning.message) and "''t Zandt" in str(warning.message)
+
+
+def test_the_toelichting_tells_people_to_type_two_apostrophes(
+    tmp_path: Path, small: Template
+) -> None:
+    path = new_input(tmp_path, small)
+    texts = [c.value for row in openpyxl.load_workbook(path)[HELP_SHEET].iter_rows() for c in row]
+    assert any(isinstance(t, str) and "twee apostrofs (''s-" in t for t in texts)
+
+
+def test_names_that_start_with_an_apostrophe_are_written_so_excel_keeps_it(
+    tmp_path: Path, small: Template
+) -> None:
+    path = tmp_path / "namen.xlsx"
+    write_workbook(path, small, [{NAME_COLUMN: "'s-Gravenhage", CONTACT_KEY: "'t Harde"}])
+    sheet = openpyxl.load_workbook(path)[SHEET]
+    for ref in ("A4", "E4"):
+        assert sheet[ref].quotePrefix, ref  # editing the cell in Excel keeps the apostrophe
+    assert ok(read(path, small)) == {"'s-Gravenhage": {CONTACT_KEY: "'t Harde"}}
+
+
+def test_a_workbook_without_plans_is_a_file_error(tmp_path: Path, small: Template) -> None:
+    path = new_input(tmp_path, small)
+    with pytest.raises(
+        DataFileError, match=re.escape("no plans found in Plannen (rows from 4 on are empty)")
+    ) as error:
+        read(path, small)
+    assert str(path) in str(error.value)
+
+
+# == issue 11: damaged and hostile workbooks ======================================================
+
+
+def one_plan(tmp_path: Path, small: Template) -> Path:
+    path = tmp_path / "plan.xlsx"
+    write_workbook(path, small, [{NAME_COLUMN: "Ede", "toelichting": "a"}])
+    return path
+
+
+def replace_in(path: Path, part: str, old: str, new: str) -> None:
+    """Replace the first match of the pattern ``old`` in a part."""
+
+    def change(data: bytes) -> bytes:
+        text = data.decode()
+        assert re.search(old, text), f"{old} not in {part}"
+        return re.sub(old, new, text, count=1).encode()
+
+    rewrite_part(path, part, change)
+
+
+@pytest.mark.parametrize(
+    ("part", "old", "new", "needle"),
+    [
+        (SHEET_PART, '<row r="4"', '<row r="vier"', r"sheet Plannen: .*row .*'vier'"),
+        (SHEET_PART, '<row r="4"', '<row r="2000000"', r"sheet Plannen: .*row 2000000 is beyond"),
+        (SHEET_PART, 'r="A4"', 'r="4A"', r"sheet Plannen, row 4: .*'4A' is not a cell reference"),
+        (SHEET_PART, 'r="A4"', 'r="Ax"', r"sheet Plannen, row 4: .*'Ax' is not a cell reference"),
+        (SHEET_PART, r'(<c r="A4"[^>]*) s="\d+"', r'\1 s="x"', r"sheet Plannen, cell A4: .*'x'"),
+        (
+            "xl/styles.xml",
+            r'(<cellXfs[^>]*>\s*<xf) numFmtId="\d+"',
+            r'\1 numFmtId="nul"',
+            r"styles\.xml .*'nul'",
+        ),
+    ],
+)
+def test_damaged_cell_attributes_are_file_errors_naming_sheet_and_cell(
+    tmp_path: Path, small: Template, part: str, old: str, new: str, needle: str
+) -> None:
+    path = one_plan(tmp_path, small)
+    replace_in(path, part, old, new)
+    with pytest.raises(DataFileError, match=needle) as error:
+        read(path, small)
+    assert str(path) in str(error.value)
+
+
+def test_a_shared_string_index_that_is_no_number_is_a_file_error(
+    tmp_path: Path, small: Template
+) -> None:
+    path = one_plan(tmp_path, small)
+    to_shared_strings(path)
+    text = zipfile.ZipFile(path).read(SHEET_PART).decode()
+    cell = re.search(r'<c r="A4"[^>]*><v>(\d+)</v>', text)
+    assert cell is not None
+    replace_in(
+        path, SHEET_PART, re.escape(cell.group(0)), cell.group(0).replace(cell.group(1), "²")
+    )
+    with pytest.raises(DataFileError, match=r"sheet Plannen, cell A4: .*shared string '²'"):
+        read(path, small)
+
+
+def test_a_shared_strings_zip_bomb_is_refused_before_it_is_inflated(
+    tmp_path: Path, small: Template
+) -> None:
+    from corpus.data import shared_strings_bomb
+
+    path = one_plan(tmp_path, small)
+    honest = tmp_path / "bom.xlsx"
+    honest.write_bytes(shared_strings_bomb(path.read_bytes(), 160 * 1024 * 1024))
+    assert honest.stat().st_size < 1024 * 1024
+    with pytest.raises(DataFileError, match=r"sharedStrings\.xml declares 1\d\d MB .*zip bomb"):
+        read(honest, small)
+    lying = tmp_path / "leugen.xlsx"
+    lying.write_bytes(shared_strings_bomb(path.read_bytes(), 160 * 1024 * 1024, declared=4096))
+    with pytest.raises(DataFileError, match=r"damaged workbook"):
+        read(lying, small)
+
+
+def test_parts_that_declare_more_than_the_total_limit_are_refused(
+    tmp_path: Path, small: Template
+) -> None:
+    from corpus.data import many_large_parts
+
+    path = tmp_path / "groot.xlsx"
+    path.write_bytes(many_large_parts(one_plan(tmp_path, small).read_bytes(), 5, 110 << 20))
+    with pytest.raises(DataFileError, match=r"the parts declare 5\d\d MB .*limit 512 MB"):
+        read(path, small)
+
+
+def test_runs_of_empty_rows_are_skipped_before_any_record_is_built(
+    tmp_path: Path, small: Template, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = new_input(tmp_path, small)
+    fill(path, [{NAME_COLUMN: "Ede", TOELICHTING: "eerste"}])
+    empty = "".join(
+        f'<row r="{n}"/>' if n % 2 else f'<row r="{n}"><c r="A{n}" s="1"/><c r="F{n}" s="1"/></row>'
+        for n in range(5, 300_005)
+    )
+    last = '<row r="300005"><c r="A300005" t="inlineStr"><is><t>Epe</t></is></c></row>'
+
+    def change(data: bytes) -> bytes:
+        return data.replace(b"</sheetData>", (empty + last).encode() + b"</sheetData>")
+
+    rewrite_part(path, SHEET_PART, change)
+    built: list[str] = []
+    original = RecordBuilder.build
+
+    def counting(self: RecordBuilder, name: object, cells: object, where: str) -> object:
+        built.append(where)
+        return original(self, name, cells, where)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(RecordBuilder, "build", counting)
+    records = read(path, small)
+    assert [r.name for r in records] == ["Ede", "Epe"]
+    assert len(built) == 2, f"{len(built):,} rows were built into records"
+
+
+def test_a_template_with_more_questions_than_columns_is_refused(tmp_path: Path) -> None:
+    count = 16_384  # with the name column, one more than a sheet has (the last is XFD)
+    body = "".join(p(plain_run(None, tag=f"vraag{n}", alias=None)) for n in range(count))
+    template = Template.open(build_docx(body), name="veel.docx")
+    assert len(template.fields) == count
+    target = tmp_path / "veel.xlsx"
+    with pytest.raises(TemplateError, match=r"veel\.docx: has 16,384 questions .* 16,383"):
+        write_workbook(target, template)
+    assert not target.exists()

@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from .freeze import freeze
     from .migrate import Migration, migrate, migrate_many
     from .publish import PublishReport, flatten, lock, publish_plans, to_pdf
-    from .records import PlanRecord, RecordError
+    from .records import DataFileWarning, PlanRecord, RecordError
     from .recover import RecoveryWarning
     from .scan import Field, KeyCollisionWarning, Location, scan
     from .template import Template
@@ -82,7 +82,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
     "freeze": ("freeze",),
     "migrate": ("Migration", "migrate", "migrate_many"),
     "publish": ("PublishReport", "flatten", "lock", "publish_plans", "to_pdf"),
-    "records": ("PlanRecord", "RecordError"),
+    "records": ("DataFileWarning", "PlanRecord", "RecordError"),
     "recover": ("RecoveryWarning",),
     "scan": ("Field", "KeyCollisionWarning", "Location", "scan"),
     "template": ("Template",),
@@ -95,6 +95,7 @@ __all__ = [
     "ContentControl",
     "CorruptDocumentError",
     "DataFileError",
+    "DataFileWarning",
     "Document",
     "DocumentError",
     "DocxAanpakError",

@@ -92,13 +92,46 @@ DUTCH_STATUS = {
 
 @dataclass(frozen=True)
 class Outcome:
-    """What happened to one record."""
+    """What happened to one record; ``message`` says why in English, ``dutch`` (where known) in
+    Dutch, for the report."""
 
     name: str
     status: Status
     where: str
     path: Path | None = None
     message: str = ""
+    dutch: str = ""
+
+
+# -- the report ---------------------------------------------------------------------------------
+
+REPORT_SHEET = "Resultaat"
+REPORT_HEADER = ("Gemeente", "Resultaat", "Bestand", "Herkomst", "Melding")
+_REPORT_WIDTHS = (30, 14, 50, 30, 80)
+_REPORT_FILLS = {Status.FAILED: "FFFFC7CE", Status.SKIPPED: "FFFFEB9C"}  # light red, light yellow
+_CELL_LIMIT = 32_000  # Excel holds at most 32,767 characters in a cell
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def visible(text: str) -> str:
+    """Text with control characters, U+FFFE/U+FFFF and lone surrogates written out (``\\x01``,
+    ``\\ufffe``), so that a report can always hold it and a person sees that they are there.
+    Tabs and line breaks stay."""
+
+    def show(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _INVISIBLE.sub(show, text)
+
+
+def _dutch_message(outcome: Outcome) -> str:
+    if outcome.dutch:
+        return outcome.dutch
+    if outcome.status == Status.SKIPPED:
+        return "het bestand bestaat al; gebruik --overwrite om het te vervangen"
+    return outcome.message
 
 
 @dataclass
@@ -138,38 +171,64 @@ class BatchReport:
         return ", ".join(parts)
 
     def rows(self) -> list[list[str]]:
-        header = ["Gemeente", "Resultaat", "Bestand", "Herkomst", "Melding"]
+        """The report as rows of text, in Dutch, with a header row: Gemeente, Resultaat,
+        Bestand, Herkomst, Melding. Invisible characters are written out (:func:`visible`)."""
+        from .records import dutch_where
+
         body = [
-            [o.name, DUTCH_STATUS[o.status], str(o.path or ""), o.where, o.message]
+            [
+                o.name,
+                DUTCH_STATUS[o.status],
+                str(o.path or ""),
+                dutch_where(o.where),
+                _dutch_message(o),
+            ]
             for o in self.outcomes
         ]
-        return [header, *body]
+        return [[visible(text) for text in row] for row in [list(REPORT_HEADER), *body]]
 
     def save(self, path: str | os.PathLike[str], *, overwrite: bool = True) -> None:
-        """Write the report as .xlsx (sheet "Resultaat") or .csv, by the file's suffix."""
+        """Write the report as .xlsx (sheet "Resultaat") or .csv, by the file's suffix.
+
+        Every row's outcome is in it, in Dutch; failed rows are highlighted in the workbook. Text
+        a spreadsheet would run as a formula (``=…``, ``+…``, ``-…``, ``@…``) stays text: in the
+        workbook as Excel's quoted text, in CSV behind an apostrophe.
+        """
         target = Path(path)
+        rows = self.rows()
         if target.suffix.lower() == ".csv":
             buffer = io.StringIO()
-            csv.writer(buffer, delimiter=";").writerows(self.rows())
+            csv.writer(buffer, delimiter=";").writerows(
+                [["'" + t if t.startswith(_FORMULA_START) else t for t in row] for row in rows]
+            )
             atomic_write(target, buffer.getvalue().encode("utf-8-sig"), overwrite=overwrite)
             return
         from openpyxl import Workbook
-        from openpyxl.styles import Font
+        from openpyxl.cell.cell import Cell
+        from openpyxl.styles import Alignment, Font, PatternFill
 
-        from .excel import save_workbook
+        from .excel import save_workbook, write_text
 
         book = Workbook()
         sheet = book.active
         assert sheet is not None
-        sheet.title = "Resultaat"
-        for row in self.rows():
-            sheet.append(row)
-            for cell in sheet[sheet.max_row]:
-                cell.data_type = "s"  # a name or message starting with "=" stays text
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for column, width in zip("ABCDE", (30, 14, 50, 30, 80), strict=True):
-            sheet.column_dimensions[column].width = width
+        sheet.title = REPORT_SHEET
+        wrap = Alignment(wrap_text=True, vertical="top")
+        for number, (row, outcome) in enumerate(zip(rows, [None, *self.outcomes], strict=True), 1):
+            colour = _REPORT_FILLS.get(outcome.status) if outcome is not None else None
+            for column, text in enumerate(row, 1):
+                cell = sheet.cell(number, column)
+                assert isinstance(cell, Cell)
+                if len(text) > _CELL_LIMIT:
+                    text = text[:_CELL_LIMIT] + " …"
+                write_text(cell, text)
+                cell.alignment = wrap
+                if outcome is None:
+                    cell.font = Font(bold=True)
+                elif colour is not None:
+                    cell.fill = PatternFill("solid", fgColor=colour)
+        for letter, width in zip("ABCDE", _REPORT_WIDTHS, strict=True):
+            sheet.column_dimensions[letter].width = width
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = sheet.dimensions
         save_workbook(book, target, overwrite=overwrite)
@@ -250,6 +309,7 @@ def _run(template: Template, task: _Task, options: _Options) -> Outcome:
             task.where,
             task.target,
             f"cannot write {task.target}: {e.strerror or e}",
+            f"kan {task.target} niet schrijven: {e.strerror or e}",
         )
 
 
@@ -296,9 +356,10 @@ def _tasks(
     for index, record in enumerate(records):
         if isinstance(record, RecordError):
             name = record.name or "?"
-            failures.append(
-                (index, Outcome(name, Status.FAILED, record.where, message=record.error.detail))
-            )
+            failures.append((index, Outcome(
+                name, Status.FAILED, record.where, message=record.error.detail,
+                dutch=record.dutch,
+            )))  # fmt: skip
             continue
         if isinstance(record, PlanRecord):
             name, where, values, validated = record.name, record.where, record.values, True
@@ -322,6 +383,7 @@ def _tasks(
             failures.append((index, Outcome(
                 name, Status.FAILED, where,
                 message=f"its file name {filename} is already used by '{taken[folded]}'",
+                dutch=f"de bestandsnaam {filename} is al gebruikt voor '{taken[folded]}'",
             )))  # fmt: skip
             continue
         taken[folded] = name

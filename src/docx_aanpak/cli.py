@@ -201,18 +201,19 @@ def _publish(document: Document, args: argparse.Namespace) -> None:
         lock(document, mode=args.lock)
 
 
-def _fill_one(args: argparse.Namespace, template: Template, data: dict[str, Any]) -> int:
+def _fill_one(args: argparse.Namespace, template: Template, plan: Any) -> int:
     from .batch import safe_filename
 
-    values = template.validate(data, where=args.values)
+    values = plan.values  # a PlanRecord: converted like every data file's, "Gemeente" its name
+    title = args.title or plan.name or None
     out = Path(args.out)
     if out.suffix.lower() != ".docx":
-        out = out / safe_filename(args.title or Path(args.values).stem)
+        out = out / safe_filename(title or Path(args.values).stem)
     _check_outputs(_template_inputs(args, ("the data file", args.values)), out)
     subject = args.subject
-    if subject is None and args.title:
-        subject = _subject(template, args.title)
-    document = template.fill_validated(values, title=args.title, subject=subject, force=args.force)
+    if subject is None and title:
+        subject = _subject(template, title)
+    document = template.fill_validated(values, title=title, subject=subject, force=args.force)
     _publish(document, args)
     document.save(out, overwrite=args.overwrite)
     _print(f"Wrote {out} ({len(values)} of {len(template.fields)} fields filled)")
@@ -359,11 +360,11 @@ def cmd_fill(args: argparse.Namespace) -> int:
 
         find_soffice()  # without LibreOffice, stop before writing any plan
     if Path(args.values).suffix.lower() == ".json":
-        from .records import load_json
+        from .records import read_single_plan
 
-        data = load_json(args.values)
-        if isinstance(data, dict) and "plannen" not in data:
-            return _fill_one(args, template, data)
+        plan = read_single_plan(args.values, template)  # None: the file holds a list of plans
+        if plan is not None:
+            return _fill_one(args, template, plan)
     from .datafiles import read_records
 
     return _fill_many(args, template, read_records(args.values, template))

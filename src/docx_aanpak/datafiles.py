@@ -29,9 +29,9 @@ def read_records(
 ) -> Iterator[PlanRecord | RecordError]:
     """Every plan in a workbook (.xlsx, .xlsm), CSV or JSON file, in file order, streamed.
 
-    A file that cannot be read as a whole raises :class:`DataFileError` when iteration starts
-    (before the first record); a bad plan is yielded as a :class:`RecordError` and the next plans
-    follow.
+    A file that cannot be read as a whole (or holds no plan) raises :class:`DataFileError` when
+    iteration starts (before the first record); a bad plan is yielded as a
+    :class:`RecordError` and the next plans follow.
     """
     source = Path(path)
     suffix = source.suffix.lower()

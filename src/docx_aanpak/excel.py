@@ -37,12 +37,13 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import _ooxml as ox
 from .controls import Kind
 from .document import atomic_write
-from .errors import DataFileError, OutputExistsError, Problem, ValidationError
+from .errors import DataFileError, OutputExistsError, Problem, TemplateError, ValidationError
 from .records import (
     FALSE_TEXT,
     NAME_COLUMN,
@@ -58,6 +59,7 @@ from .records import (
 )
 from .scan import Field
 from .template import Template
+from .xlsx import MAX_COLUMN as MAX_COLUMNS
 from .xlsx import SPREADSHEET_NS, CellValue, XlsxReader
 
 __all__ = [
@@ -67,13 +69,17 @@ __all__ = [
     "HELP_SHEET",
     "KEY_ROW",
     "LISTS_SHEET",
+    "MAX_COLUMNS",
     "SECTION_ROW",
     "SHEET",
     "build_workbook",
     "columns",
+    "print_setup",
     "read_workbook",
+    "row_height",
     "save_workbook",
     "workbook_bytes",
+    "write_text",
     "write_workbook",
 ]
 
@@ -102,7 +108,7 @@ _TITLE = Font(name="Calibri", size=14, family=2, scheme="minor", bold=True)
 _ANSWER = Alignment(wrap_text=True, vertical="top")
 _HEADER = Alignment(wrap_text=True, vertical="top")
 _SECTION = Alignment(wrap_text=True, vertical="center")
-_FORMULA_START = ("=", "+", "-", "@")
+_FORMULA_START = ("=", "+", "-", "@", "'")
 _ESCAPE_LIKE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
 
 
@@ -140,6 +146,13 @@ def _height(lines: int) -> float:
     return min(409.0, lines * _LINE_HEIGHT + 3)
 
 
+def row_height(texts: Iterable[tuple[str, float]]) -> float | None:
+    """The height of a row whose cells show these (text, column width) pairs wrapped, as the
+    header rows get theirs; None when every text fits on one line (the default height)."""
+    lines = max((_lines(text, width) for text, width in texts if text), default=1)
+    return _height(lines) if lines > 1 else None
+
+
 def _sections(fields: list[Field]) -> list[tuple[str, int, int]]:
     """(title, first column, last column) for each run of columns in one section."""
     runs: list[tuple[str, int, int]] = []
@@ -157,8 +170,10 @@ def _cell(sheet: Worksheet, row: int, column: int) -> Cell:
     return cell
 
 
-def _text_cell(cell: Cell, text: str) -> None:
-    """Text stays text: never a formula, and ``_x0041_`` is not read back as an escape."""
+def write_text(cell: Cell, text: str) -> None:
+    """Text stays text: never a formula, and ``_x0041_`` is not read back as an escape. Text
+    that starts with an apostrophe (``'s-Gravenhage``) gets Excel's quotePrefix too, so that
+    editing the cell in Excel does not swallow the apostrophe."""
     cell.value = _ESCAPE_LIKE.sub("_x005F_", text)
     cell.data_type = "s"
     if text.startswith(_FORMULA_START):
@@ -199,6 +214,10 @@ def _help_texts(template: Template, fields: list[Field]) -> list[str]:
         "Tekst die begint met =, +, - of @ ziet Excel als formule: typ er een apostrof (') voor. "
         "Formules mogen wel; dan telt de uitkomst. Sla het werkboek op in Excel voordat u het "
         "inleest, anders is die uitkomst nog niet berekend.",
+        "Tekst die zelf met een apostrof begint, zoals 's-Heerenberg of 't Zandt: typ twee "
+        "apostrofs (''s-Heerenberg). Excel verbergt de eerste apostrof en bewaart de tweede. "
+        "Gemeentenamen als 's-Gravenhage en 's-Hertogenbosch worden ook met één apostrof "
+        "herkend.",
     ]
     if Kind.DROPDOWN in kinds:
         texts.append(
@@ -233,7 +252,7 @@ def _help_sheet(sheet: Worksheet, template: Template, fields: list[Field]) -> No
         sheet.cell(row, 1, f"{number}.").alignment = Alignment(vertical="top", horizontal="right")
         sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=3)
         cell = _cell(sheet, row, 2)
-        _text_cell(cell, text)
+        write_text(cell, text)
         cell.alignment = _ANSWER
         sheet.row_dimensions[row].height = _height(_lines(text, 96 / 0.9))
         row += 1
@@ -244,7 +263,7 @@ def _help_sheet(sheet: Worksheet, template: Template, fields: list[Field]) -> No
         row += 1
         for column, text in enumerate((item.section, item.label, _kind_text(item)), 1):
             cell = _cell(sheet, row, column)
-            _text_cell(cell, text)
+            write_text(cell, text)
             cell.alignment = _ANSWER
 
 
@@ -279,10 +298,10 @@ def _validations(sheet: Worksheet, lists: Worksheet, fields: list[Field]) -> Non
         elif item.kind == Kind.DROPDOWN and item.choices:
             list_column += 1
             source = get_column_letter(list_column)
-            _text_cell(_cell(lists, 1, list_column), item.label)
+            write_text(_cell(lists, 1, list_column), item.label)
             lists.cell(1, list_column).font = _BOLD
             for row, choice in enumerate(item.choices, 2):
-                _text_cell(_cell(lists, row, list_column), choice.display)
+                write_text(_cell(lists, row, list_column), choice.display)
             lists.column_dimensions[source].width = _WIDTH_LIST
             last = len(item.choices) + 1
             dropdown = DataValidation(
@@ -313,7 +332,7 @@ def _layout(sheet: Worksheet, fields: list[Field]) -> None:
     for index, (title, first, last) in enumerate(_sections(fields)):
         fill = PatternFill("solid", fgColor=_SECTION_FILLS[index % 2])
         cell = _cell(sheet, SECTION_ROW, first)
-        _text_cell(cell, title)
+        write_text(cell, title)
         cell.font, cell.alignment = _BOLD, _SECTION
         for column in range(first, last + 1):
             sheet.cell(SECTION_ROW, column).fill = fill
@@ -332,10 +351,10 @@ def _layout(sheet: Worksheet, fields: list[Field]) -> None:
         if item.kind == Kind.DATE:
             dimension.number_format = DATE_FORMAT
         cell = _cell(sheet, HEADER_ROW, number)
-        _text_cell(cell, item.label)
+        write_text(cell, item.label)
         cell.font, cell.alignment = _BOLD, _HEADER
         header_lines = max(header_lines, _lines(item.label, _width(item)))
-        _text_cell(_cell(sheet, KEY_ROW, number), item.key)
+        write_text(_cell(sheet, KEY_ROW, number), item.key)
         sheet.cell(KEY_ROW, number).font = _KEY_FONT
     sheet.row_dimensions[SECTION_ROW].height = _height(section_lines)
     sheet.row_dimensions[HEADER_ROW].height = _height(header_lines)
@@ -349,12 +368,12 @@ def _write_value(cell: Cell, field: Field, value: object) -> None:
         cell.value = value.date() if isinstance(value, dt.datetime) else value
         cell.number_format = DATE_FORMAT
     elif field.kind == Kind.CHECKBOX:
-        _text_cell(cell, TRUE_TEXT if value else FALSE_TEXT)
+        write_text(cell, TRUE_TEXT if value else FALSE_TEXT)
     elif field.kind in (Kind.DROPDOWN, Kind.COMBO_BOX):
         text = str(value)
-        _text_cell(cell, next((c.display for c in field.choices if c.value == text), text))
+        write_text(cell, next((c.display for c in field.choices if c.value == text), text))
     else:
-        _text_cell(cell, str(value))
+        write_text(cell, str(value))
 
 
 def _rows(
@@ -392,6 +411,13 @@ def build_workbook(template: Template, records: Iterable[Mapping[str, object]] =
     """The input workbook in memory (for callers that add sheets); save it with
     :func:`save_workbook`. Raises :class:`ValidationError` naming a record that does not fit."""
     fields = columns(template)
+    if len(fields) >= MAX_COLUMNS:
+        raise TemplateError(
+            template.name,
+            f"has {len(fields):,} questions that need a column; a sheet has {MAX_COLUMNS:,} "
+            f"columns (the last is XFD), so a workbook holds at most {MAX_COLUMNS - 1:,} besides "
+            f"the column {NAME_COLUMN}. Fill this template from JSON instead",
+        )
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -404,12 +430,18 @@ def build_workbook(template: Template, records: Iterable[Mapping[str, object]] =
     _help_sheet(help_sheet, template, fields)
     for row, (name, values) in enumerate(_rows(template, fields, records), FIRST_ROW):
         name_cell = _cell(sheet, row, 1)
-        _text_cell(name_cell, name)
+        write_text(name_cell, name)
         name_cell.alignment = _ANSWER
+        texts = [(name, float(_WIDTH_NAME))]
         for number, item in enumerate(fields, 2):
             value = values.get(item.key)
             if value is not None:
                 _write_value(_cell(sheet, row, number), item, value)
+                if isinstance(value, str):
+                    texts.append((value, _width(item)))
+        height = row_height(texts)
+        if height is not None:
+            sheet.row_dimensions[row].height = height
     book.active = 0
     return book
 
@@ -432,8 +464,30 @@ def write_workbook(
     save_workbook(build_workbook(template, records), path, overwrite=overwrite)
 
 
+def print_setup(sheet: Worksheet) -> None:
+    """Set a sheet up for printing: landscape A4, one page wide (as many pages down as needed),
+    the header rows (those above the frozen panes) on every page, and the used columns as the
+    print area (whole columns: rows people add later print too)."""
+    setup = sheet.page_setup
+    setup.orientation = "landscape"
+    setup.paperSize = sheet.PAPERSIZE_A4
+    setup.fitToWidth = 1
+    setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    frozen = sheet.freeze_panes
+    if frozen:
+        header = int(frozen.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) - 1
+        if header > 0:
+            sheet.print_title_rows = f"1:{header}"
+    sheet.print_area = f"A1:{get_column_letter(max(sheet.max_column, 1))}{_LAST_ROW}"
+
+
 def workbook_bytes(book: Workbook) -> bytes:
-    """An openpyxl workbook as .xlsx bytes that pass the Open XML SDK validator."""
+    """An openpyxl workbook as .xlsx bytes that pass the Open XML SDK validator; every visible
+    sheet is set up for printing (:func:`print_setup`)."""
+    for sheet in book.worksheets:
+        if sheet.sheet_state == "visible":
+            print_setup(sheet)
     buffer = io.BytesIO()
     book.save(buffer)
     return _excel_font_order(buffer.getvalue())
@@ -559,7 +613,7 @@ def read_workbook(
     workbook = XlsxReader(source)
     try:
         sheet, part = workbook.find_sheet(SHEET)
-        rows = workbook.rows(part)
+        rows = workbook.rows(part, sheet)
         head: list[tuple[int, dict[int, CellValue]]] = []
         for item in rows:
             head.append(item)
@@ -570,7 +624,8 @@ def read_workbook(
         prefix = _sheet_ref(sheet)
 
         letters = {c: get_column_letter(c) for c in (layout.name, *layout.fields)}
-        empty = CellValue(None, None, None)
+        empty = CellValue(None, None)
+        wanted = {layout.name, *layout.fields}
 
         def build(number: int, cells: dict[int, CellValue]) -> PlanRecord | RecordError | None:
             where = f"{source.name}, {sheet} row {number}"
@@ -578,17 +633,31 @@ def read_workbook(
             def raw(column: int) -> RawCell:
                 value = cells.get(column, empty)
                 ref = f"{prefix}!{letters[column]}{number}"
-                return RawCell(value.value, ref, value.number_format, value.problem)
+                return RawCell(
+                    value.value,
+                    ref,
+                    value.number_format,
+                    value.problem,
+                    value.dutch,
+                    value.quoted,
+                )
 
             answers = {f.key: raw(c) for c, f in layout.fields.items()}
             return builder.build(raw(layout.name), answers, where)
 
+        found = False
         for number, cells in _chain(head, rows):
-            if number < layout.first_data_row:
-                continue
+            if number < layout.first_data_row or wanted.isdisjoint(cells):
+                continue  # a header row, or a row without a value in a column that counts
             record = build(number, cells)
             if record is not None:
+                found = True
                 yield record
+        if not found:
+            raise DataFileError(
+                f"{source}: no plans found in {sheet} (rows from {layout.first_data_row} on are "
+                "empty)"
+            )
     finally:
         workbook.close()
 
