@@ -15,7 +15,6 @@ Plans are read in worker processes, like :func:`~docx_aanpak.batch.fill_many` wr
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 import sys
@@ -23,7 +22,6 @@ import threading
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -367,6 +365,9 @@ def _read_all(paths: Sequence[Path], context: _Context, jobs: int) -> list[_Read
     if jobs <= 1 or len(paths) < SMALL:
         cache: dict[Signature, list[Field]] = {}
         return [_read(p, context, cache) for p in paths]
+    import multiprocessing  # only when workers are started
+    from concurrent.futures import ProcessPoolExecutor
+
     method = _start_method()
     if method == "fork":
         _init_worker(context)  # the children inherit it
