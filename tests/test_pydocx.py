@@ -80,7 +80,9 @@ def part_xml(data: bytes, part: str) -> etree._Element:
 
 
 def canonical(element: etree._Element) -> bytes:
-    return etree.tostring(element, method="c14n")
+    """Exclusive canonical XML: namespace declarations nothing uses (python-docx's core
+    properties part declares fewer) do not count."""
+    return etree.tostring(element, method="c14n", exclusive=True)
 
 
 def controls(data: bytes, part: str) -> list[bytes]:

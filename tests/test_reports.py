@@ -69,7 +69,13 @@ def workbooks(tmp_path: Path, shipped: Template) -> dict[str, Path]:
 
 # -- issue 13.4: printing -------------------------------------------------------------------------
 
-HEADER_ROWS = {"Plannen": "$1:$3", "Voortgang": "$1:$1", "Resultaat": "$1:$1", "Migratie": "$1:$1"}
+HEADER_ROWS = {
+    "Plannen": "$1:$3",
+    "Voortgang": "$1:$1",
+    "Resultaat": "$1:$1",
+    "Migratie": "$1:$1",
+    "Samenvatting": "$1:$1",
+}
 
 
 def test_every_sheet_a_person_reads_is_set_up_for_printing(
@@ -93,7 +99,7 @@ def test_every_sheet_a_person_reads_is_set_up_for_printing(
             last = openpyxl.utils.get_column_letter(sheet.max_column)
             assert sheet.print_area == f"'{sheet.title}'!$A$1:${last}$1048576", where
             assert sheet.print_title_rows == HEADER_ROWS.get(sheet.title), where
-    assert seen == {"Plannen", "Toelichting", "Voortgang", "Resultaat", "Migratie"}
+    assert seen == {"Plannen", "Toelichting", "Voortgang", "Resultaat", "Migratie", "Samenvatting"}
     assert_valid(*paths.values())
 
 

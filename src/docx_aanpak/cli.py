@@ -387,41 +387,17 @@ def _documents(inputs: Sequence[str]) -> Iterator[Path]:
 
 
 def _extract_one(args: argparse.Namespace, path: Path) -> Collection:
-    """One named file, read the way :func:`~docx_aanpak.collect.collect` reads each plan, as a
-    collection of one; a file that is not a plan (of the template) is an error here, not a
-    skip."""
-    from .collect import Collected, Collection, collect, plan_name
-    from .document import Document
+    """One named file, read exactly as :func:`~docx_aanpak.collect.collect` reads each plan of a
+    folder (so both print the same), except that a file it would skip is an error here."""
+    from .collect import collect
     from .errors import TemplateMismatchError
 
-    document = Document.open(path)
-    if args.template:
-        template = _template(args)
-        try:
-            values = template.extract(document)
-        except TemplateMismatchError:
-            result = collect([path], template, duplicate_tags=args.duplicate_tags, jobs=1)
-            if not result.plans:
-                raise TemplateMismatchError(
-                    f"{path}: {result.skipped[0].reason}" if result.skipped else str(path)
-                ) from None
-            return result
-        plan = Collected(plan_name(document, path, template), path, values)
-        return Collection(template, [plan])
-    from .extract import extract_values
-    from .scan import scan
-    from .template import Template
-
-    fields = scan(document, duplicate_tags=args.duplicate_tags)
-    if not fields:
-        raise TemplateMismatchError(
-            f"{path} has no content controls: it is not a plan, or its controls were "
-            "removed (flattened); nothing can be read from it"
-        )
-    # Without a template the plan describes itself, and is named by its file as collect names
-    # the plan it takes the fields from.
-    plan = Collected(path.stem, path, extract_values(document, fields))
-    return Collection(Template(document, fields, duplicate_tags=args.duplicate_tags), [plan])
+    template = _template(args) if args.template else None
+    result = collect([path], template, duplicate_tags=args.duplicate_tags, jobs=1)
+    if not result.plans:
+        reason = result.skipped[0].reason if result.skipped else "not a plan"
+        raise TemplateMismatchError(f"{path}: {reason}")
+    return result
 
 
 def _show_plans(plans: Iterable[Any]) -> None:

@@ -126,7 +126,8 @@ def write_back(
     )
     from docx.image.image import Image
     from docx.opc.oxml import serialize_part_xml
-    from docx.opc.part import XmlPart
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part, XmlPart
     from docx.oxml.parser import parse_xml
 
     name = name_of(document)
@@ -145,6 +146,19 @@ def write_back(
         for partname, data in after.parts.items()
         if before.parts.get(partname) != data and partname.lower() != "[content_types].xml"
     }
+
+    # Parts the filling related to the package itself (core or extended properties a template
+    # lacked): python-docx adds them itself, as it adds the package's own relationships.
+    known_parts = {rel.target for rel in before.relationships("")}
+    created: list[tuple[str, str, str, bytes]] = []  # (type, part, content type, bytes)
+    for rel in after.relationships(""):
+        if rel.external or rel.target in known_parts or rel.target in before.parts:
+            continue
+        content_type = after.content_type(rel.target)
+        if rel.target not in after.parts or content_type is None:
+            raise FillError(f"{name}: filling added {rel.target}, which python-docx cannot take")
+        created.append((rel.type, rel.target, content_type, after.parts[rel.target]))
+    changed.pop("_rels/.rels", None)
 
     # Pictures: the filling related new image parts; python-docx adds them itself. Relationship
     # parts, content types and the new image parts are python-docx's to write.
@@ -194,6 +208,12 @@ def write_back(
     # Now change the document.
     rids: dict[str, dict[str, str]] = {}
     package = document.part.package
+    for rtype, partname, content_type, data in created:
+        if rtype == ox.RT_CORE:  # python-docx makes its core properties part on first use
+            _refill(document.core_properties._element, parse_xml(data))
+        else:
+            added = Part(PackURI(f"/{partname}"), content_type, data, package)
+            package.relate_to(added, rtype)
     for source, rid, data in images:
         image = package.get_or_add_image_part(io.BytesIO(data))
         rids.setdefault(source, {})[rid] = part(source).relate_to(image, ox.RT_IMAGE)
