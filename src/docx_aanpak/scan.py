@@ -24,8 +24,6 @@ import warnings
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from pydantic import BaseModel
-
 from . import _ooxml as ox
 from .controls import (
     SKIP_TEXT,
@@ -64,7 +62,25 @@ VALUE_KINDS = frozenset(
         Kind.REPEATING_SECTION,
     }
 )
-_RESERVED = frozenset(dir(BaseModel))
+# The public attributes of pydantic's BaseModel that a key could spell (``model_…`` names are
+# handled by prefix): a field may not shadow them. Written out, so that scanning does not import
+# pydantic; a test checks the list against pydantic's BaseModel.
+RESERVED_NAMES = frozenset(
+    {
+        "construct",
+        "copy",
+        "dict",
+        "from_orm",
+        "json",
+        "parse_file",
+        "parse_obj",
+        "parse_raw",
+        "schema",
+        "schema_json",
+        "update_forward_refs",
+        "validate",
+    }
+)
 LABEL_WORDS = 8  # a context key keeps the first eight words of the question
 
 
@@ -136,7 +152,7 @@ def _identifier(slug: str) -> str:
         slug = "veld"
     if slug[0].isdigit():
         slug = "f_" + slug
-    if keyword.iskeyword(slug) or slug in _RESERVED or slug.startswith("model_"):
+    if keyword.iskeyword(slug) or slug in RESERVED_NAMES or slug.startswith("model_"):
         slug += "_"
     return slug
 
