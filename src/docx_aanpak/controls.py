@@ -280,6 +280,29 @@ def _append_run(parent: ox.Element, rpr: ox.Element | None, text: str) -> ox.Ele
     return run
 
 
+MAX_EXTENT = 2_147_483_647  # the largest extent (EMU) Word and the validator accept
+
+
+def _emu(value: str | None) -> int | None:
+    """A positive extent in EMU, capped at :data:`MAX_EXTENT`; None when it is not one."""
+    if not value or not value.isascii() or not value.isdigit() or int(value) == 0:
+        return None
+    return min(int(value), MAX_EXTENT)
+
+
+def _fit(cx: str | None, cy: str | None, width: int, height: int) -> tuple[int, int] | None:
+    """The extent (EMU) of a ``width`` x ``height`` pixel image fitted into a frame of ``cx`` x
+    ``cy``, keeping the image's aspect ratio; None when the frame has no usable width."""
+    frame_cx = _emu(cx)
+    if frame_cx is None:
+        return None
+    frame_cy = _emu(cy) or MAX_EXTENT
+    new_cx, new_cy = frame_cx, frame_cx * height / width
+    if new_cy > frame_cy:
+        new_cx, new_cy = frame_cy * width / height, frame_cy
+    return max(1, round(new_cx)), max(1, round(new_cy))
+
+
 class ContentControl:
     """A proxy over one ``w:sdt``. It holds no state besides the element."""
 
@@ -704,7 +727,8 @@ class ContentControl:
                 raise TypeError(f"a date control needs a date, not {type(value).__name__}")
             date = self._pr("w:date")
             assert date is not None
-            date.set(f"{{{W}}}fullDate", value.strftime("%Y-%m-%dT00:00:00Z"))
+            # isoformat() writes four-digit years (0001-01-01); strftime("%Y") would write "1".
+            date.set(f"{{{W}}}fullDate", f"{value.isoformat()}T00:00:00Z")
             self._write_text(format_date(value, self.date_format, self.date_lid), fmt)
         elif kind in (Kind.DROPDOWN, Kind.COMBO_BOX):
             text = str(value)
@@ -763,8 +787,10 @@ class ContentControl:
     # -- pictures ---------------------------------------------------------------------------
 
     def set_picture(self, rid: str, width: int | None, height: int | None) -> None:
-        """Point the picture's ``a:blip`` at relationship ``rid``. The frame keeps its width;
-        its height follows the new image's aspect ratio when the pixel size is known."""
+        """Point the picture's ``a:blip`` at relationship ``rid``. When the pixel size is known
+        the picture is fitted into the frame with the image's aspect ratio: as wide as the frame
+        unless that would make it taller than the frame, else as high as the frame (so a
+        1 x 100,000 pixel image becomes a thin line, never a picture taller than the page)."""
         content = self.content
         blip = None if content is None else next(content.iter(f"{{{ox.NS['a']}}}blip"), None)
         if content is None or blip is None:
@@ -773,9 +799,10 @@ class ContentControl:
         if width and height:
             for tag in (f"{{{ox.NS['wp']}}}extent", f"{{{ox.NS['a']}}}ext"):
                 for extent in content.iter(tag):
-                    cx = extent.get("cx")
-                    if cx and cx.isdigit():
-                        extent.set("cy", str(round(int(cx) * height / width)))
+                    fitted = _fit(extent.get("cx"), extent.get("cy"), width, height)
+                    if fitted is not None:
+                        extent.set("cx", str(fitted[0]))
+                        extent.set("cy", str(fitted[1]))
         self._set_showing_placeholder(False)
 
     # -- repeating sections --------------------------------------------------------------------
