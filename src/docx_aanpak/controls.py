@@ -297,10 +297,9 @@ def _fit(cx: str | None, cy: str | None, width: int, height: int) -> tuple[int, 
     if frame_cx is None:
         return None
     frame_cy = _emu(cy) or MAX_EXTENT
-    new_cx, new_cy = frame_cx, frame_cx * height / width
-    if new_cy > frame_cy:
-        new_cx, new_cy = frame_cy * width / height, frame_cy
-    return max(1, round(new_cx)), max(1, round(new_cy))
+    if frame_cx * height <= frame_cy * width:  # as wide as the frame
+        return frame_cx, max(1, round(frame_cx * height / width))
+    return max(1, round(frame_cy * width / height)), frame_cy  # as high as the frame
 
 
 class ContentControl:
