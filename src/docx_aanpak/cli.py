@@ -7,10 +7,12 @@ with the error's code; a traceback is shown only with ``--debug``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
 import sys
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -47,6 +49,32 @@ def _err(text: str) -> None:
     sys.stderr.write(text if text.endswith("\n") else text + "\n")
 
 
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
+    """A warning as one ``Warning: …`` line, without Python's echo of the source line."""
+    _err(f"Warning: {message}")
+
+
+@contextlib.contextmanager
+def _one_line_warnings() -> Iterator[None]:
+    """Show each distinct warning once, as one line (``-W``/``PYTHONWARNINGS`` still decide
+    which warnings show, when given)."""
+    with warnings.catch_warnings():
+        if not sys.warnoptions:
+            warnings.simplefilter("default")
+        warnings.showwarning = _show_warning
+        yield
+
+
+TEXT_KINDS = ("rich_text", "plain_text", "combo_box", "dropdown")  # fields whose value is text
+
+
 def _field_json(item: Field) -> dict[str, Any]:
     data: dict[str, Any] = {
         "key": item.key,
@@ -60,6 +88,8 @@ def _field_json(item: Field) -> dict[str, Any]:
         data["also_at"] = [str(loc) for loc in item.locations[1:]]
     if item.choices:
         data["choices"] = [{"value": c.value, "display": c.display} for c in item.choices]
+    if item.kind.value in TEXT_KINDS:
+        data["multiline"] = item.multiline  # False: one line, a line break is refused
     for name in ("tag", "alias", "lock"):
         if getattr(item, name):
             data[name] = getattr(item, name)
@@ -446,7 +476,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     func: Callable[[argparse.Namespace], int] = args.func
     debug = args.debug or bool(os.environ.get("DOCX_AANPAK_DEBUG"))
     try:
-        return func(args)
+        with _one_line_warnings():
+            return func(args)
     except DocxAanpakError as e:
         if debug:
             raise
