@@ -43,7 +43,7 @@ EXPECTED: dict[str, tuple[type[DocxAanpakError], str]] = {
     "encrypted_docx": (EncryptedDocumentError, "password"),
     "old_doc": (NotAWordDocumentError, "Word 97-2003"),
     "no_controls": (TemplateError, "no content controls"),
-    "duplicate_tags": (TemplateError, "tag 'naam' is used by two controls"),
+    "duplicate_tags": (TemplateError, "tag 'naam' is used by a plain_text and a dropdown"),
 }
 # Not broken: read by mapping Strict namespaces, and an XML encoding other than UTF-8.
 READABLE = {"strict_ooxml", "non_utf8_encoding"}

@@ -378,8 +378,9 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--duplicate-tags",
         choices=DUPLICATE_TAGS,
-        default="error",
-        help="controls sharing a tag: an error (default), or one field filled everywhere",
+        default="merge",
+        help="controls sharing a tag and a kind: one field filled everywhere (default), or an "
+        "error",
     )
 
     def command(name: str, help: str, func: Callable[[argparse.Namespace], int]) -> Any:
