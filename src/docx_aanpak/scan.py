@@ -17,6 +17,7 @@ section it sits in and the question before it. The rules (also in the README):
 
 from __future__ import annotations
 
+import functools
 import keyword
 import re
 import unicodedata
@@ -30,6 +31,7 @@ from .controls import (
     T_SDT_CONTENT,
     Choice,
     ContentControl,
+    Description,
     Kind,
     Level,
     inline_items,
@@ -96,7 +98,7 @@ class KeyCollisionWarning(UserWarning):
     """Two controls would get the same key; the later one got a numbered suffix."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Location:
     """Where a control sits: its part, its index among the part's ``w:sdt`` elements in document
     order, its level, and a position a person can find."""
@@ -110,7 +112,7 @@ class Location:
         return f"{self.part}, {self.where}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Field:
     """One fillable control (or several sharing a tag), named by its context."""
 
@@ -134,25 +136,22 @@ class Field:
         return self.locations[0]
 
 
+_FOLD = str.maketrans(
+    {"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "ł": "l", "Ł": "L",
+     "đ": "d", "ı": "i"}
+)  # fmt: skip
+_APOSTROPHES = re.compile(r"['’‘ʼ`´]")
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+@functools.lru_cache(maxsize=4096)
 def slugify(text: str) -> str:
     """Lowercase ASCII identifier words: ``"Continuïteit (PGA-R)?"`` -> ``"continuiteit_pga_r"``."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    for a, b in (
-        ("ß", "ss"),
-        ("æ", "ae"),
-        ("Æ", "AE"),
-        ("ø", "o"),
-        ("Ø", "O"),
-        ("œ", "oe"),
-        ("ł", "l"),
-        ("Ł", "L"),
-        ("đ", "d"),
-        ("ı", "i"),
-    ):
-        text = text.replace(a, b)
-    text = re.sub(r"['’‘ʼ`´]", "", text).lower()
-    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch)).translate(_FOLD)
+    text = _APOSTROPHES.sub("", text).lower()
+    return _NOT_WORD.sub("_", text).strip("_")
 
 
 def _identifier(slug: str) -> str:
@@ -223,11 +222,10 @@ def _run_text_boxes(run: ox.Element) -> list[list[list[ox.Element]]]:
     return shapes
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class _Found:
     control: ContentControl
-    kind: Kind
-    container: bool
+    about: Description
     part: str
     index: int
     level: Level
@@ -245,6 +243,14 @@ class _Found:
         return self.control.element
 
     @property
+    def kind(self) -> Kind:
+        return self.about.kind
+
+    @property
+    def container(self) -> bool:
+        return self.about.container
+
+    @property
     def location(self) -> Location:
         return Location(self.part, self.index, self.level, self.where)
 
@@ -254,7 +260,7 @@ class _Found:
         return self.kind not in _TRANSPARENT and not self.container
 
 
-@dataclass
+@dataclass(slots=True)
 class _Scope:
     last: str | None = None  # nearest non-empty paragraph before, in this cell or section
     row_title: str | None = None  # the row's title when inside a non-first cell
@@ -267,7 +273,7 @@ class _Scope:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     row: ox.Element
     opened: list[ox.Element]  # row-level controls whose first row this is (outermost first)
@@ -299,12 +305,10 @@ class _Walker:
         if found is not None:
             return found
         control = ContentControl(element)
-        kind = control.kind
         section = scope.row_title or self.section
         found = _Found(
             control=control,
-            kind=kind,
-            container=control.is_container,
+            about=control.describe(),
             part=self.story.name,
             index=self.index[element],
             level=level,
@@ -394,9 +398,7 @@ class _Walker:
             found = self.found[start:]
             if number == 0:
                 first = found
-            elif [(f.kind, f.control.tag) for f in found] == [
-                (f.kind, f.control.tag) for f in first
-            ]:
+            elif [(f.kind, f.about.tag) for f in found] == [(f.kind, f.about.tag) for f in first]:
                 for original, copy in zip(first, found, strict=True):
                     original.copies.append(copy)
                     copy.copy_of = original
@@ -550,21 +552,21 @@ def _context_key(found: _Found, per_section: Counter[str]) -> str:
 
 
 def _make_field(found: _Found, key: str, children: tuple[Field, ...] = ()) -> Field:
-    control = found.control
+    about = found.about
     return Field(
         key=key,
-        kind=found.kind,
+        kind=about.kind,
         section=found.section,
         label=found.label,
         locations=(found.location, *(copy.location for copy in found.copies)),
-        choices=control.choices,
-        multiline=control.multiline,
-        tag=control.tag,
-        alias=control.alias,
-        lock=control.lock,
-        bound=control.binding is not None,
-        date_format=control.date_format,
-        date_lid=control.date_lid,
+        choices=about.choices,
+        multiline=about.multiline,
+        tag=about.tag,
+        alias=about.alias,
+        lock=about.lock,
+        bound=about.bound,
+        date_format=about.date_format,
+        date_lid=about.date_lid,
         children=children,
     )
 
@@ -587,7 +589,7 @@ def _merge(existing: Field, item: _Found, source: str, duplicate_tags: str) -> F
             f"{where}; one answer cannot fill both, so give them different tags in Word "
             "(Developer > Properties)",
         )
-    if existing.kind == Kind.DROPDOWN and existing.choices != item.control.choices:
+    if existing.kind == Kind.DROPDOWN and existing.choices != item.about.choices:
         raise TemplateError(
             source,
             f"tag '{tag}' is used by two dropdown lists with different items: {where}; give "
@@ -596,7 +598,7 @@ def _merge(existing: Field, item: _Found, source: str, duplicate_tags: str) -> F
     return replace(
         existing,
         locations=(*existing.locations, item.location, *(c.location for c in item.copies)),
-        multiline=existing.multiline and item.control.multiline,
+        multiline=existing.multiline and item.about.multiline,
     )
 
 
@@ -607,12 +609,12 @@ def _build_fields(found: list[_Found], source: str, duplicate_tags: str) -> list
     suffix: dict[str, int] = {}  # the next number to try for a key that is taken
     collisions: list[tuple[Location, Location, str, str]] = []
     for item in found:
-        control = item.control
-        explicit = control.tag or control.alias
+        tag = item.about.tag
+        explicit = tag or item.about.alias
         base = _identifier(slugify(explicit) if explicit else _context_key(item, per_section))
         if base in by_key:
             existing = fields[by_key[base]]
-            if control.tag and existing.tag == control.tag:
+            if tag and existing.tag == tag:
                 fields[by_key[base]] = _merge(existing, item, source, duplicate_tags)
                 continue
             n = suffix.get(base, 2)
