@@ -8,6 +8,7 @@ import subprocess
 import sys
 import warnings
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,7 @@ from docx_aanpak import (
 )
 from docx_aanpak.cli import main
 from docx_aanpak.controls import Level
+from docx_aanpak.fill import FillContext, fill_document
 from docx_aanpak.scan import MAX_CONTROLS, RESERVED_NAMES, slugify
 from judges import assert_valid, missing_from, render_text
 
@@ -284,3 +286,14 @@ def test_more_controls_than_the_limit_are_refused_with_a_clear_error(tmp_path: P
     with pytest.raises(UnsafeDocumentError) as info:
         Template.open(path)
     assert str(path) in str(info.value) and f"{MAX_CONTROLS:,}" in str(info.value)
+
+
+def test_text_boxes_are_compiled_and_the_fast_path_writes_what_the_tree_path_writes() -> None:
+    tpl = Template.open(text_boxes_document(tagged=False), name="omslag.docx")
+    context = FillContext.of(tpl.document, tpl.fields)
+    (part,) = context.compiled.values()
+    assert len(part.slots) == 5  # three fields in the body; two of them twice (text box copies)
+    values = {f.key: f" Tekst {n}  met &amp; <tekens> " for n, f in enumerate(tpl.fields[:3])}
+    fast = fill_document(tpl.document, tpl.fields, values, context)
+    slow = fill_document(tpl.document, tpl.fields, values, replace(context, compiled={}))
+    assert fast.to_bytes() == slow.to_bytes()
