@@ -1,18 +1,27 @@
 """Find every content control in every story part and name it by what a person sees around it.
 
 Word's default controls have no tag and no title, so a control is named by its context: the
-section it sits in and the question before it. The rules (also in the README):
+section it sits in and the question before it, and only by text outside every field control (a
+control's own text changes once it is filled; its name must not). The rules (also in the README):
 
 * the **section** is the title in the first cell of the control's table row (the "Wat" column),
   else the nearest heading before the control (in headers, footers and notes: the part's name);
+  a first cell that is a control's own content gives no title;
 * the **label** is the nearest non-empty paragraph before the control within the same cell or
   section (text before a run-level control in its own paragraph comes first); paragraphs inside
-  other controls do not count; without one, the label is the section;
+  other controls and checkbox glyphs do not count; a control in a cell without a row title, and
+  a row-level control, take the question before the table; a control in a text box takes the
+  text box's paragraphs first, then the text before the text box; without one, the label is the
+  section;
 * the **key** is the ``w:tag`` if set, else the ``w:alias``, else the context: the section alone
   when the section holds exactly one control, else the section and the first eight words of the
   label. Keys are lowercase ASCII identifiers (diacritics folded, punctuation stripped); a clash
-  gets ``_2``, ``_3`` … in document order, with a warning. Two controls sharing one tag are an
-  error, unless asked to merge them into one field that is filled in every place.
+  gets ``_2``, ``_3`` … in document order, with one warning. Controls sharing a tag and a kind
+  are one field filled in every place (a text box's VML copy is another place of its controls);
+  one tag on two kinds of control is an error.
+
+Scanning takes time in proportion to the document: each control is visited once, its properties
+read in one pass. A document with more than :data:`MAX_CONTROLS` controls is refused.
 """
 
 from __future__ import annotations
