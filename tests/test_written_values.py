@@ -108,3 +108,25 @@ def test_a_picture_of_extreme_proportions_passes_the_judges(tmp_path: Path) -> N
     assert question is not None
     for path in paths:
         assert missing_from(texts[path.resolve()], [question]) == []
+
+
+# -- checkboxes ----------------------------------------------------------------------------------
+
+
+def test_a_checkbox_with_a_glyph_code_that_is_no_character_gets_words_default_box() -> None:
+    case = by_name("checkbox_unchecked")
+    data = case.build()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["word/document.xml"] = parts["word/document.xml"].replace(
+        b'w14:checkedState w14:val="2612"', b'w14:checkedState w14:val="zz12"'
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    tpl = Template.open(buffer.getvalue(), name=case.filename)
+    key = tpl.fields[0].key
+    filled = tpl.fill({key: True}).to_bytes()
+    assert "\u2612" in "".join(document_xml(filled).itertext())
+    assert tpl.extract(filled)[key] is True

@@ -525,11 +525,14 @@ class ContentControl:
         state = None
         if box is not None:
             state = box.find(ox.qn("w14:checkedState" if checked else "w14:uncheckedState"))
-        code = (state.get(f"{{{W14}}}val") if state is not None else None) or (
-            "2612" if checked else "2610"
-        )
+        default = "\u2612" if checked else "\u2610"
+        code = state.get(f"{{{W14}}}val") if state is not None else None
         font = (state.get(f"{{{W14}}}font") if state is not None else None) or "MS Gothic"
-        return chr(int(code, 16)), font
+        try:
+            glyph = chr(int(code, 16)) if code else default
+        except (ValueError, OverflowError):  # not a hexadecimal code point: Word's default box
+            return default, "MS Gothic"
+        return glyph, font
 
     # -- structure ---------------------------------------------------------------------------
 
