@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from corpus.cases import NL, by_name, checkbox_run, plain_run, rich_block
 from corpus.scan import mixed_kinds_document, text_box, text_boxes_document
-from corpus.word import build_docx, heading, p, r
+from corpus.word import build_docx, heading, p, r, tbl, tc, tr
 from docx_aanpak import (
     Document,
     KeyCollisionWarning,
@@ -297,3 +297,14 @@ def test_text_boxes_are_compiled_and_the_fast_path_writes_what_the_tree_path_wri
     fast = fill_document(tpl.document, tpl.fields, values, context)
     slow = fill_document(tpl.document, tpl.fields, values, replace(context, compiled={}))
     assert fast.to_bytes() == slow.to_bytes()
+
+
+def test_a_row_level_control_holding_no_rows_is_found_in_its_place() -> None:
+    empty = (
+        '<w:sdt><w:sdtPr><w:tag w:val="leeg"/><w:id w:val="7"/></w:sdtPr><w:sdtContent/></w:sdt>'
+    )
+    table = tbl(tr(tc(p("Naam")), tc(p("A"))), loc=NL).replace("<w:tr>", empty + "<w:tr>", 1)
+    fields = scan(Document.open(build_docx(p("Vraag") + table)))
+    assert [(f.key, str(f.location), f.location.level) for f in fields] == [
+        ("leeg", "word/document.xml, table 1, row 1", Level.ROW)
+    ]

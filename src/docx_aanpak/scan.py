@@ -220,10 +220,8 @@ def _run_text_boxes(run: ox.Element) -> list[list[list[ox.Element]]]:
     for child in run:
         if child.tag not in _RUN_SHAPES:
             continue
-        if child.tag == T_ALTERNATE:
-            versions = [_text_boxes(v) for v in child if isinstance(v.tag, str)]
-            versions.sort(key=lambda boxes: 0 if boxes else 1)  # stable: Choice before Fallback
-            versions = [v for v in versions if v]
+        if child.tag == T_ALTERNATE:  # mc:Choice first, then mc:Fallback
+            versions = [boxes for v in child if isinstance(v.tag, str) if (boxes := _text_boxes(v))]
         else:
             versions = [boxes] if (boxes := _text_boxes(child)) else []
         if versions:
@@ -511,8 +509,9 @@ class _Walker:
             self.where = f"{self.prefix}table {number}, row {r}"
             for element in row.opened:
                 # A row-level control is named by what stands before the table, never by the
-                # text of its own cells.
-                outer = row.wrappers[: row.wrappers.index(element)]
+                # text of its own cells. (One holding no rows opens at the row after it.)
+                wrappers = row.wrappers
+                outer = wrappers[: wrappers.index(element)] if element in wrappers else ()
                 self.record(element, self._wrapped(scope, outer), Level.ROW, None)
             row_scope = self._wrapped(scope, row.wrappers)
             cells = self._cells(row.row)
