@@ -40,6 +40,7 @@ from docx_aanpak.scan import Field
 from judges import missing_from, render_texts, validate
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 W15 = "{http://schemas.microsoft.com/office/word/2012/wordml}"
 STRICT_W = b"http://purl.oclc.org/ooxml/wordprocessingml/main"
 CONTAINERS = {f"{W}group", f"{W15}repeatingSectionItem"}
@@ -181,19 +182,20 @@ def value_for(item: Field, current: object, n: int, image: Path) -> object:
     return f"Antwoord {n}\nTweede regel {n}"
 
 
-def shown_text(item: Field, value: object) -> list[str]:
-    """What a reader sees of a value."""
+def shown_text(item: Field, value: object, glyphs: dict[str, tuple[str, str]]) -> list[str]:
+    """What a reader sees of a value (a checkbox: the glyph its template declares)."""
     if item.kind == Kind.DROPDOWN:
         return [next((c.display for c in item.choices if c.value == value), str(value))]
     if item.kind == Kind.DATE and isinstance(value, dt.date):
         return [format_date(value, item.date_format, item.date_lid)]
     if item.kind == Kind.CHECKBOX:
-        return []  # a glyph in a symbol font; its state is read back by extract
+        checked, unchecked = glyphs.get(item.key, ("\u2612", "\u2610"))
+        return [checked if value else unchecked]
     if isinstance(value, str):
         return [line for line in value.replace("\t", "\n").split("\n") if line]
     if isinstance(value, list):
         by_key = {c.key: c for c in item.children}
-        return [s for row in value for k, v in row.items() for s in shown_text(by_key[k], v)]
+        return [s for row in value for k, v in row.items() for s in shown_text(by_key[k], v, {})]
     return []
 
 
@@ -203,10 +205,26 @@ class Filled:
         self.path = path
         self.values = values
         self.fields = fields
+        self.glyphs = checkbox_glyphs(case.build(), fields)
 
     @property
     def shown(self) -> list[str]:
-        return [s for f in self.fields for s in shown_text(f, self.values[f.key])]
+        return [s for f in self.fields for s in shown_text(f, self.values[f.key], self.glyphs)]
+
+
+def checkbox_glyphs(data: bytes, fields: list[Field]) -> dict[str, tuple[str, str]]:
+    """The checked and unchecked glyph each checkbox field's control declares (w14:…State)."""
+    out = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for item in fields:
+            if item.kind != Kind.CHECKBOX:
+                continue
+            root = etree.fromstring(archive.read(item.location.part))
+            sdt = list(root.iter(f"{W}sdt"))[item.location.index]
+            states = [sdt.find(f".//{W14}{name}") for name in ("checkedState", "uncheckedState")]
+            codes = [s.get(f"{W14}val") if s is not None else None for s in states]
+            out[item.key] = (chr(int(codes[0] or "2612", 16)), chr(int(codes[1] or "2610", 16)))
+    return out
 
 
 Filler = Callable[[Case], Filled | None]
