@@ -44,7 +44,7 @@ EXPECTED: dict[str, tuple[type[DocxAanpakError], str]] = {
     "encrypted_docx": (EncryptedDocumentError, "password"),
     "old_doc": (NotAWordDocumentError, "Word 97-2003"),
     "no_controls": (TemplateError, "no content controls"),
-    "duplicate_tags": (TemplateError, "tag 'naam' is used by two controls"),
+    "duplicate_tags": (TemplateError, "tag 'naam' is used by a plain_text and a dropdown"),
     "zip_member_outside_package": (UnsafeDocumentError, "'../../evil.txt', a path outside"),
     "zip_member_absolute_path": (UnsafeDocumentError, "'/abs/evil.txt', a path outside"),
     "missing_glossary_styles": (CorruptDocumentError, "word/glossary/styles.xml, which is not in"),

@@ -16,6 +16,7 @@ so ``--version`` and ``fields`` do not pay for pydantic, openpyxl or rich.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import io
 import json
@@ -24,6 +25,7 @@ import re
 import signal
 import sys
 import threading
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -108,6 +110,32 @@ def _template_inputs(args: argparse.Namespace, *more: tuple[str, str]) -> Inputs
     return inputs
 
 
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
+    """A warning as one ``Warning: …`` line, without Python's echo of the source line."""
+    _err(f"Warning: {message}")
+
+
+@contextlib.contextmanager
+def _one_line_warnings() -> Iterator[None]:
+    """Show each distinct warning once, as one line (``-W``/``PYTHONWARNINGS`` still decide
+    which warnings show, when given)."""
+    with warnings.catch_warnings():
+        if not sys.warnoptions:
+            warnings.simplefilter("default")
+        warnings.showwarning = _show_warning
+        yield
+
+
+TEXT_KINDS = ("rich_text", "plain_text", "combo_box", "dropdown")  # fields whose value is text
+
+
 def _field_json(item: Field) -> dict[str, Any]:
     data: dict[str, Any] = {
         "key": item.key,
@@ -121,6 +149,8 @@ def _field_json(item: Field) -> dict[str, Any]:
         data["also_at"] = [str(loc) for loc in item.locations[1:]]
     if item.choices:
         data["choices"] = [{"value": c.value, "display": c.display} for c in item.choices]
+    if item.kind.value in TEXT_KINDS:
+        data["multiline"] = item.multiline  # False: one line, a line break is refused
     for name in ("tag", "alias", "lock"):
         if getattr(item, name):
             data[name] = getattr(item, name)
@@ -563,7 +593,7 @@ def _pdf_standard_option(p: argparse.ArgumentParser) -> None:
 
 # -- parser -------------------------------------------------------------------------------------
 
-DUPLICATE_TAGS = ("error", "merge")
+DUPLICATE_TAGS = ("merge", "error")
 
 
 def _positive(text: str) -> int:
@@ -609,8 +639,9 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--duplicate-tags",
         choices=DUPLICATE_TAGS,  # scan.DUPLICATE_TAGS (not imported: a test keeps them equal)
-        default="error",
-        help="controls sharing a tag: an error (default), or one field filled everywhere",
+        default="merge",
+        help="controls sharing a tag and a kind: one field filled everywhere (default), or an "
+        "error",
     )
 
     def command(name: str, help: str, func: Callable[[argparse.Namespace], int]) -> Any:
@@ -805,7 +836,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     previous = _stop_signals()
     try:
         _check_inputs(args)
-        return func(args)
+        with _one_line_warnings():
+            return func(args)
     except DocxAanpakError as e:
         if debug:
             raise

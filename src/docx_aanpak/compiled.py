@@ -24,10 +24,16 @@ __all__ = ["CompiledPart", "compile_part"]
 
 W = ox.NS["w"]
 SENTINEL = "\ue000"  # a private-use character: never in a template, one XML character
-SAMPLES = ("antwoord", "  twee  spaties ", "a\tb\nc", "&<>\"'", "regel\n\nna een lege", "😀 שלום")
+# Values a renderer must write exactly as the tree path does: plain words, spaces to preserve
+# (leading, trailing, doubled), tabs, characters to escape, astral and right-to-left text, and
+# (where line breaks are allowed) empty lines at the start, the middle and the end.
+SAMPLES = (
+    "antwoord  met twee spaties &<>\"' \t😀 שלום ",
+    "\nregel\n\n  na een lege\tc &amp;\n",
+)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TextRenderer:
     """Writes a filled plain or rich text control as bytes."""
 
@@ -57,7 +63,7 @@ class TextRenderer:
         return self.head + body + self.tail
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Slot:
     field: Field
     index: int  # the control's index among the part's w:sdt elements
@@ -84,67 +90,72 @@ class CompiledPart:
         return b"".join(out)
 
 
-def _element_bytes(root: ox.Element, tag: str, inner: ox.Element | None) -> tuple[bytes, bytes]:
-    """Opening bytes (with ``inner``, e.g. the run properties) and closing bytes of ``tag``."""
-    element = ox.make(tag)
-    if inner is not None:
-        element.append(ox.deepcopy(inner))
-    marker = ox.sub(element, "w:t")
-    marker.text = SENTINEL
-    data = ox.serialize_within(root, element)
-    middle = ox.serialize_within(root, ox.deepcopy(marker))
-    start = data.index(middle)
-    return data[:start], data[start + len(middle) :]
+class _Compiler:
+    """Derives renderers for the controls of one part; pieces that many controls share (a run
+    or paragraph with the same properties) are serialised once."""
 
+    def __init__(self, root: ox.Element, styles: frozenset[str]) -> None:
+        self.root = root
+        self.styles = styles
+        self.write = ox.FragmentWriter(root)
+        self.run_text = ox.RunText(ox.prefix_of(root, W))
+        self._pieces: dict[tuple[str, bytes], tuple[bytes, bytes, bytes]] = {}
 
-def _empty_bytes(root: ox.Element, tag: str, inner: ox.Element | None) -> bytes:
-    element = ox.make(tag)
-    if inner is not None:
-        element.append(ox.deepcopy(inner))
-    return ox.serialize_within(root, element)
+    def pieces(self, tag: str, inner: ox.Element | None) -> tuple[bytes, bytes, bytes]:
+        """Opening and closing bytes of ``tag`` holding ``inner`` (run or paragraph properties)
+        and a text, and the bytes of ``tag`` holding only ``inner``."""
+        key = (tag, b"" if inner is None else self.write(ox.deepcopy(inner)))
+        found = self._pieces.get(key)
+        if found is None:
+            element = ox.make(tag)
+            if inner is not None:
+                element.append(ox.deepcopy(inner))
+            empty = self.write(ox.deepcopy(element))
+            marker = ox.sub(element, "w:t")
+            marker.text = SENTINEL
+            data = self.write(element)
+            middle = self.write(ox.deepcopy(marker))
+            start = data.index(middle)
+            found = self._pieces[key] = (data[:start], data[start + len(middle) :], empty)
+        return found
 
+    def tree_render(self, sdt: ox.Element, value: str, fmt: TextFormat) -> bytes:
+        copy = ox.deepcopy(sdt)
+        ContentControl(copy).set_value(value, self.styles, fmt)
+        return self.write(copy)
 
-def _tree_render(root: ox.Element, sdt: ox.Element, value: str, styles: frozenset[str],
-                 fmt: TextFormat) -> bytes:  # fmt: skip
-    copy = ox.deepcopy(sdt)
-    ContentControl(copy).set_value(value, styles, fmt)
-    return ox.serialize_within(root, copy)
-
-
-def _renderer(
-    root: ox.Element, sdt: ox.Element, fmt: TextFormat, styles: frozenset[str]
-) -> TextRenderer | None:
-    run_text = ox.RunText(ox.prefix_of(root, W))
-    r_open, r_close = _element_bytes(root, "w:r", fmt.rpr)
-    if fmt.level == Level.RUN:
-        p_open = p_close = p_empty = b""
-        middle = r_open + run_text(SENTINEL) + r_close
-    else:
-        p_open, p_close = _element_bytes(root, "w:p", fmt.ppr)
-        p_empty = _empty_bytes(root, "w:p", fmt.ppr)
-        middle = p_open + r_open + run_text(SENTINEL) + r_close + p_close
-    example = _tree_render(root, sdt, SENTINEL, styles, fmt)
-    if example.count(middle) != 1:
-        return None
-    head, tail = example.split(middle)
-    renderer = TextRenderer(
-        head=head,
-        tail=tail,
-        paragraphs=fmt.kind == Kind.RICH_TEXT,
-        p_open=p_open,
-        p_close=p_close,
-        p_empty=p_empty,
-        r_open=r_open,
-        r_close=r_close,
-        r_empty=_empty_bytes(root, "w:r", fmt.rpr),
-        text=run_text,
-    )
-    for sample in SAMPLES:
-        if fmt.kind == Kind.PLAIN_TEXT and "\n" in sample and not ContentControl(sdt).multiline:
-            continue
-        if renderer.render(sample) != _tree_render(root, sdt, sample, styles, fmt):
+    def renderer(self, sdt: ox.Element, fmt: TextFormat) -> TextRenderer | None:
+        run_text = self.run_text
+        r_open, r_close, r_empty = self.pieces("w:r", fmt.rpr)
+        if fmt.level == Level.RUN:
+            p_open = p_close = p_empty = b""
+            middle = r_open + run_text(SENTINEL) + r_close
+        else:
+            p_open, p_close, p_empty = self.pieces("w:p", fmt.ppr)
+            middle = p_open + r_open + run_text(SENTINEL) + r_close + p_close
+        example = self.tree_render(sdt, SENTINEL, fmt)
+        if example.count(middle) != 1:
             return None
-    return renderer
+        head, tail = example.split(middle)
+        renderer = TextRenderer(
+            head=head,
+            tail=tail,
+            paragraphs=fmt.kind == Kind.RICH_TEXT,
+            p_open=p_open,
+            p_close=p_close,
+            p_empty=p_empty,
+            r_open=r_open,
+            r_close=r_close,
+            r_empty=r_empty,
+            text=run_text,
+        )
+        one_line = fmt.kind == Kind.PLAIN_TEXT and not ContentControl(sdt).multiline
+        for sample in SAMPLES:
+            if one_line and "\n" in sample:
+                continue
+            if renderer.render(sample) != self.tree_render(sdt, sample, fmt):
+                return None
+        return renderer
 
 
 def _compilable(item: Field) -> bool:
@@ -169,30 +180,43 @@ def compile_part(
     if not located or not all(_compilable(item) for _, item in located):
         return None
     sdts = list(root.iter(ox.W_SDT))
+    compiler = _Compiler(root, styles)
     slots = []
     for index, item in located:
         fmt = formats[(part, index)]
-        renderer = _renderer(root, sdts[index], fmt, styles)
+        renderer = compiler.renderer(sdts[index], fmt)
         if renderer is None:
             return None
-        default = ox.serialize_within(root, ox.deepcopy(sdts[index]))
+        default = compiler.write(ox.deepcopy(sdts[index]))
         locked = ContentControl(sdts[index]).content_locked
         slots.append(Slot(item, index, default, renderer, fmt, locked))
-    # The part with a marker in place of each control, split at the markers.
-    skeleton = ox.deepcopy(root)
-    copies = list(skeleton.iter(ox.W_SDT))
-    for number, (index, _) in enumerate(located):
-        marker = ox.slot_marker(number)
-        marker.tail = copies[index].tail
-        parent = copies[index].getparent()
-        if parent is None:
-            return None
-        parent.replace(copies[index], marker)
-    data = ox.serialize(skeleton)
+    # The part with a marker in place of each control, split at the markers. The markers stand
+    # in the template's own tree only while it is serialised (a copy of a large part would
+    # double its memory); the tree is put back as it was, and checked.
+    original = ox.serialize(root)
+    swapped: list[tuple[ox.Element, ox.Element]] = []
+    try:
+        for number, (index, _) in enumerate(located):
+            sdt = sdts[index]
+            parent = sdt.getparent()
+            if parent is None:
+                return None
+            marker = ox.slot_marker(number)
+            marker.tail = sdt.tail
+            parent.replace(sdt, marker)
+            swapped.append((marker, sdt))
+        data = ox.serialize(root)
+    finally:
+        for marker, sdt in reversed(swapped):
+            parent = marker.getparent()
+            assert parent is not None
+            parent.replace(marker, sdt)
+    if ox.serialize(root) != original:
+        raise AssertionError(f"compiling {part} changed the template")  # a bug, never input
     pieces = tuple(ox.SLOT_PATTERN.split(data)[::2])
     if len(pieces) != len(slots) + 1:
         return None  # the template itself holds such markers
     compiled = CompiledPart(part, pieces, tuple(slots))
-    if compiled.render({}) != ox.serialize(root):
+    if compiled.render({}) != original:
         return None
     return compiled

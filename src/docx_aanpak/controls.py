@@ -21,6 +21,7 @@ __all__ = [
     "Binding",
     "Choice",
     "ContentControl",
+    "Description",
     "Kind",
     "Level",
     "TextFormat",
@@ -46,6 +47,21 @@ T_TCPR = f"{{{W}}}tcPr"
 T_SHOWING = f"{{{W}}}showingPlcHdr"
 T_BODY = f"{{{W}}}body"
 T_ALTERNATE = f"{{{MC}}}AlternateContent"
+T_LIST_ITEM = f"{{{W}}}listItem"
+T_VALUE = f"{{{W}}}value"
+T_DISPLAY_TEXT = f"{{{W}}}displayText"
+T_DATA_BINDING = f"{{{W}}}dataBinding"
+T_DATA_BINDING_15 = f"{{{W15}}}dataBinding"
+T_MULTILINE = f"{{{W}}}multiLine"
+T_TAG = f"{{{W}}}tag"
+T_ALIAS = f"{{{W}}}alias"
+T_LOCK = f"{{{W}}}lock"
+T_TEXT = f"{{{W}}}text"
+T_DATE = f"{{{W}}}date"
+T_DATE_FORMAT = f"{{{W}}}dateFormat"
+T_LID = f"{{{W}}}lid"
+T_DROPDOWN = f"{{{W}}}dropDownList"
+T_COMBO = f"{{{W}}}comboBox"
 
 # Run-level containers: an sdt inside one of these sits inside a paragraph.
 _INLINE_PARENTS = {
@@ -132,7 +148,7 @@ _KIND_BY_TAG = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Choice:
     """One list item of a dropdown or combo box: the stored value and the text shown."""
 
@@ -140,7 +156,7 @@ class Choice:
     display: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TextFormat:
     """The formatting typed text takes in one control: its level and kind, the run properties
     (placeholder style removed) and the first paragraph's properties."""
@@ -280,6 +296,107 @@ def _append_run(parent: ox.Element, rpr: ox.Element | None, text: str) -> ox.Ele
     return run
 
 
+MAX_EXTENT = 2_147_483_647  # the largest extent (EMU) Word and the validator accept
+
+
+def _emu(value: str | None) -> int | None:
+    """A positive extent in EMU, capped at :data:`MAX_EXTENT`; None when it is not one."""
+    if not value or not value.isascii() or not value.isdigit() or int(value) == 0:
+        return None
+    return min(int(value), MAX_EXTENT)
+
+
+def _fit(cx: str | None, cy: str | None, width: int, height: int) -> tuple[int, int] | None:
+    """The extent (EMU) of a ``width`` x ``height`` pixel image fitted into a frame of ``cx`` x
+    ``cy``, keeping the image's aspect ratio; None when the frame has no usable width."""
+    frame_cx = _emu(cx)
+    if frame_cx is None:
+        return None
+    frame_cy = _emu(cy) or MAX_EXTENT
+    if frame_cx * height <= frame_cy * width:  # as wide as the frame
+        return frame_cx, max(1, round(frame_cx * height / width))
+    return max(1, round(frame_cy * width / height)), frame_cy  # as high as the frame
+
+
+def _kind_of(pr: ox.Element | None) -> Kind:
+    """What a control holds, from its ``w:sdtPr`` (no type element: rich text)."""
+    if pr is not None:
+        for child in pr:
+            kind = _KIND_BY_TAG.get(child.tag)
+            if kind is None and child.tag == T_ALTERNATE:
+                kind = next(
+                    (_KIND_BY_TAG[e.tag] for e in child.iter() if e.tag in _KIND_BY_TAG), None
+                )
+            if kind is not None:
+                return kind
+    return Kind.RICH_TEXT
+
+
+def _choices_of(element: ox.Element | None) -> tuple[Choice, ...]:
+    """The list items of a ``w:dropDownList``/``w:comboBox``, without Word's empty prompt."""
+    if element is None:
+        return ()
+    items = []
+    for item in element.findall(T_LIST_ITEM):
+        value = item.get(T_VALUE)
+        display = item.get(T_DISPLAY_TEXT)
+        if value is None:
+            value = display or ""
+        if display is None:
+            display = value
+        if value == "":
+            continue
+        items.append(Choice(value, display))
+    return tuple(items)
+
+
+def _binding_of(pr: ox.Element | None) -> Binding | None:
+    if pr is None:
+        return None
+    element = pr.find(T_DATA_BINDING)
+    if element is None:
+        element = pr.find(T_DATA_BINDING_15)
+    if element is None:
+        return None
+
+    # Word writes the attributes of w15:dataBinding in the w: namespace too.
+    def attribute(name: str) -> str:
+        return element.get(f"{{{W}}}{name}") or element.get(f"{{{W15}}}{name}") or ""
+
+    xpath = attribute("xpath")
+    if not xpath:
+        return None
+    return Binding(xpath, attribute("prefixMappings"), attribute("storeItemID"))
+
+
+def _multiline(kind: Kind, text: ox.Element | None) -> bool:
+    if kind == Kind.PLAIN_TEXT:
+        flag = None if text is None else text.get(T_MULTILINE)
+        return flag is not None and flag.lower() in ("1", "true", "on")
+    return kind == Kind.RICH_TEXT
+
+
+def _lock(element: ox.Element | None) -> str | None:
+    value = ox.wval(element)
+    return None if value in (None, "unlocked") else value
+
+
+@dataclass(frozen=True, slots=True)
+class Description:
+    """What a control is, read in one pass over its properties (scanning reads thousands)."""
+
+    kind: Kind
+    tag: str | None
+    alias: str | None
+    lock: str | None
+    bound: bool
+    multiline: bool
+    choices: tuple[Choice, ...]
+    date_format: str | None
+    date_lid: str | None
+    container: bool
+
+
 class ContentControl:
     """A proxy over one ``w:sdt``. It holds no state besides the element."""
 
@@ -319,17 +436,7 @@ class ContentControl:
 
     @property
     def kind(self) -> Kind:
-        pr = self.element.find(T_SDT_PR)
-        if pr is not None:
-            for child in pr:
-                kind = _KIND_BY_TAG.get(child.tag)
-                if kind is None and child.tag == T_ALTERNATE:
-                    kind = next(
-                        (_KIND_BY_TAG[e.tag] for e in child.iter() if e.tag in _KIND_BY_TAG), None
-                    )
-                if kind is not None:
-                    return kind
-        return Kind.RICH_TEXT
+        return _kind_of(self.element.find(T_SDT_PR))
 
     @property
     def level(self) -> Level:
@@ -365,8 +472,7 @@ class ContentControl:
 
     @property
     def lock(self) -> str | None:
-        value = ox.wval(self._pr("w:lock"))
-        return None if value in (None, "unlocked") else value
+        return _lock(self._pr("w:lock"))
 
     @property
     def content_locked(self) -> bool:
@@ -385,33 +491,12 @@ class ContentControl:
 
     @property
     def binding(self) -> Binding | None:
-        pr = self.element.find(T_SDT_PR)
-        if pr is None:
-            return None
-        element = pr.find(ox.qn("w:dataBinding"))
-        if element is None:
-            element = pr.find(ox.qn("w15:dataBinding"))
-        if element is None:
-            return None
-
-        # Word writes the attributes of w15:dataBinding in the w: namespace too.
-        def attribute(name: str) -> str:
-            return element.get(f"{{{W}}}{name}") or element.get(f"{{{W15}}}{name}") or ""
-
-        xpath = attribute("xpath")
-        if not xpath:
-            return None
-        return Binding(xpath, attribute("prefixMappings"), attribute("storeItemID"))
+        return _binding_of(self.element.find(T_SDT_PR))
 
     @property
     def multiline(self) -> bool:
         """Whether the value may hold line breaks."""
-        kind = self.kind
-        if kind == Kind.PLAIN_TEXT:
-            text = self._pr("w:text")
-            flag = None if text is None else text.get(ox.qn("w:multiLine"))
-            return flag is not None and flag.lower() in ("1", "true", "on")
-        return kind == Kind.RICH_TEXT
+        return _multiline(self.kind, self._pr("w:text"))
 
     def _list(self) -> ox.Element | None:
         return self._pr("w:dropDownList") if self.kind == Kind.DROPDOWN else self._pr("w:comboBox")
@@ -419,21 +504,7 @@ class ContentControl:
     @property
     def choices(self) -> tuple[Choice, ...]:
         """List items of a dropdown or combo box, without Word's empty-valued prompt item."""
-        element = self._list()
-        if element is None:
-            return ()
-        items = []
-        for item in element.findall(ox.qn("w:listItem")):
-            value = item.get(ox.qn("w:value"))
-            display = item.get(ox.qn("w:displayText"))
-            if value is None:
-                value = display or ""
-            if display is None:
-                display = value
-            if value == "":
-                continue
-            items.append(Choice(value, display))
-        return tuple(items)
+        return _choices_of(self._list())
 
     @property
     def date_format(self) -> str | None:
@@ -454,11 +525,14 @@ class ContentControl:
         state = None
         if box is not None:
             state = box.find(ox.qn("w14:checkedState" if checked else "w14:uncheckedState"))
-        code = (state.get(f"{{{W14}}}val") if state is not None else None) or (
-            "2612" if checked else "2610"
-        )
+        default = "\u2612" if checked else "\u2610"
+        code = state.get(f"{{{W14}}}val") if state is not None else None
         font = (state.get(f"{{{W14}}}font") if state is not None else None) or "MS Gothic"
-        return chr(int(code, 16)), font
+        try:
+            glyph = chr(int(code, 16)) if code else default
+        except (ValueError, OverflowError):  # not a hexadecimal code point: Word's default box
+            return default, "MS Gothic"
+        return glyph, font
 
     # -- structure ---------------------------------------------------------------------------
 
@@ -489,12 +563,39 @@ class ContentControl:
     def is_container(self) -> bool:
         """Groups, repeating section items and rich text holding other controls: their children
         are the fields, not the container itself."""
-        kind = self.kind
+        return self._holds_fields(self.kind)
+
+    def _holds_fields(self, kind: Kind) -> bool:
         if kind in (Kind.GROUP, Kind.REPEATING_ITEM):
             return True
         if kind == Kind.RICH_TEXT:
             return next(self.descendants(), None) is not None
         return False
+
+    def describe(self) -> Description:
+        """Kind, tag, alias, lock, binding, list items, date format and whether it is a
+        container, read at once (the same as the properties one by one)."""
+        pr = self.element.find(T_SDT_PR)
+        props: dict[str, ox.Element] = {}
+        if pr is not None:
+            for child in pr:
+                if isinstance(child.tag, str):
+                    props.setdefault(child.tag, child)
+        kind = _kind_of(pr)
+        date = props.get(T_DATE) if kind == Kind.DATE else None
+        lists = {Kind.DROPDOWN: T_DROPDOWN, Kind.COMBO_BOX: T_COMBO}
+        return Description(
+            kind=kind,
+            tag=ox.wval(props.get(T_TAG)),
+            alias=ox.wval(props.get(T_ALIAS)),
+            lock=_lock(props.get(T_LOCK)),
+            bound=_binding_of(pr) is not None,
+            multiline=_multiline(kind, props.get(T_TEXT)),
+            choices=_choices_of(props.get(lists[kind])) if kind in lists else (),
+            date_format=None if date is None else ox.wval(date.find(T_DATE_FORMAT)),
+            date_lid=None if date is None else ox.wval(date.find(T_LID)),
+            container=self._holds_fields(kind),
+        )
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -704,7 +805,8 @@ class ContentControl:
                 raise TypeError(f"a date control needs a date, not {type(value).__name__}")
             date = self._pr("w:date")
             assert date is not None
-            date.set(f"{{{W}}}fullDate", value.strftime("%Y-%m-%dT00:00:00Z"))
+            # isoformat() writes four-digit years (0001-01-01); strftime("%Y") would write "1".
+            date.set(f"{{{W}}}fullDate", f"{value.isoformat()}T00:00:00Z")
             self._write_text(format_date(value, self.date_format, self.date_lid), fmt)
         elif kind in (Kind.DROPDOWN, Kind.COMBO_BOX):
             text = str(value)
@@ -763,8 +865,10 @@ class ContentControl:
     # -- pictures ---------------------------------------------------------------------------
 
     def set_picture(self, rid: str, width: int | None, height: int | None) -> None:
-        """Point the picture's ``a:blip`` at relationship ``rid``. The frame keeps its width;
-        its height follows the new image's aspect ratio when the pixel size is known."""
+        """Point the picture's ``a:blip`` at relationship ``rid``. When the pixel size is known
+        the picture is fitted into the frame with the image's aspect ratio: as wide as the frame
+        unless that would make it taller than the frame, else as high as the frame (so a
+        1 x 100,000 pixel image becomes a thin line, never a picture taller than the page)."""
         content = self.content
         blip = None if content is None else next(content.iter(f"{{{ox.NS['a']}}}blip"), None)
         if content is None or blip is None:
@@ -773,9 +877,10 @@ class ContentControl:
         if width and height:
             for tag in (f"{{{ox.NS['wp']}}}extent", f"{{{ox.NS['a']}}}ext"):
                 for extent in content.iter(tag):
-                    cx = extent.get("cx")
-                    if cx and cx.isdigit():
-                        extent.set("cy", str(round(int(cx) * height / width)))
+                    fitted = _fit(extent.get("cx"), extent.get("cy"), width, height)
+                    if fitted is not None:
+                        extent.set("cx", str(fitted[0]))
+                        extent.set("cy", str(fitted[1]))
         self._set_showing_placeholder(False)
 
     # -- repeating sections --------------------------------------------------------------------

@@ -24,6 +24,7 @@ from .images import path_problem
 from .scan import Field, slugify
 
 __all__ = [
+    "ONE_LINE",
     "PictureFile",
     "RichText",
     "SingleLineText",
@@ -87,8 +88,16 @@ def _picture(value: Path) -> Path:
 RichText = Annotated[str, BeforeValidator(_normalize_newlines), AfterValidator(_xml_safe)]
 """Text for rich text and multi-line controls: line endings become ``\\n``, XML-safe only."""
 
-SingleLineText = Annotated[RichText, AfterValidator(_single_line)]
-"""Text for single-line plain text controls."""
+ONE_LINE = r"^[^\r\n]*$"
+"""The JSON Schema ``pattern`` of text a control holds on one line (no line breaks)."""
+
+SingleLineText = Annotated[
+    RichText,
+    AfterValidator(_single_line),
+    pydantic.Field(json_schema_extra={"pattern": ONE_LINE}),
+]
+"""Text for single-line plain text controls (and combo boxes): the JSON Schema says so with a
+``pattern`` that forbids line breaks."""
 
 PictureFile = Annotated[Path, AfterValidator(_picture)]
 """An image file to put into a picture control."""

@@ -37,7 +37,7 @@ class Template:
     """
 
     def __init__(
-        self, document: Document, fields: list[Field], *, duplicate_tags: str = "error"
+        self, document: Document, fields: list[Field], *, duplicate_tags: str = "merge"
     ) -> None:
         if not fields:
             raise TemplateError(
@@ -63,13 +63,13 @@ class Template:
         source: Source | PyDocxDocument,
         *,
         name: str | None = None,
-        duplicate_tags: str = "error",
+        duplicate_tags: str = "merge",
     ) -> Template:
         """Open a .docx or .dotx template (a path, bytes, a binary file or a python-docx
         ``Document``). It is read once and never written to.
 
-        ``duplicate_tags="merge"`` accepts controls that share a tag as one field filled in
-        every place; by default that is an error.
+        Controls that share a tag and a kind are one field, filled in every place (two kinds
+        under one tag are an error); ``duplicate_tags="error"`` makes any shared tag an error.
         """
         document = Document.open(source, name=name)
         fields = scan(document, duplicate_tags=duplicate_tags)

@@ -14,9 +14,11 @@ the XML of every case):
   A control showing its placeholder, or with no text at all, has ``value`` None.
 - For a data-bound control ``value`` is the value in the custom XML part (Word shows that on open),
   which may differ from the stale text in the document.
+- A control in a text box is listed twice: once in the DrawingML text box (``mc:Choice``) and
+  once, with ``fallback=True``, in its VML copy (``mc:Fallback``), in document order.
 - ``label`` is the question: for a run-level control with text before it in its paragraph, that
   text (stripped, e.g. ``"Naam:"``); otherwise the text of the nearest non-empty paragraph before
-  the control in the same part.
+  the control in the same part (for a row-level control: before its table).
 """
 
 from __future__ import annotations
@@ -94,6 +96,7 @@ class ExpectedControl:
     bound: bool = False  # has w:dataBinding (or w15:dataBinding)
     parent_tag: str | None = None  # tag of the enclosing control when nested
     label: str | None = None  # the question (see the module docstring)
+    fallback: bool = False  # the VML copy (mc:Fallback) of a text box's control: a second place
 
 
 @dataclass(frozen=True)
@@ -1247,3 +1250,4 @@ def by_name(name: str) -> Case:
 
 
 from . import bind as _bind  # noqa: E402, F401  (registers the data binding and package cases)
+from . import scan as _scan  # noqa: E402, F401  (registers the scanning cases)

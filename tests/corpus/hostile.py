@@ -862,11 +862,13 @@ def _no_controls() -> bytes:
 
 @hostile(
     "duplicate_tags",
-    "A valid document in which two controls share the tag 'naam'.",
+    "A valid document in which a plain text and a dropdown control share the tag 'naam'.",
     problem="duplicate_tags",
 )
 def _duplicate_tags() -> bytes:
-    return cases.by_name("duplicate_tags").build()
+    from .scan import mixed_kinds_document
+
+    return mixed_kinds_document()
 
 
 def by_name(name: str) -> HostileCase:
