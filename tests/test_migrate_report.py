@@ -315,9 +315,12 @@ def test_migrate_honours_the_duplicate_tags_option(tmp_path: Path) -> None:
 
     old = tmp_path / "oud.docx"
     old.write_bytes(plan("Waalzicht"))
-    template = Template.open(plan(None), duplicate_tags="merge")
+    template = Template.open(plan(None))  # shared tags merge by default
     assert migrate(old, template).values == {"gemeente": "Waalzicht"}  # the template's setting
-    strict = Template.open(build_docx(p("Naam?") + rich_block(None, tag="gemeente", alias=None)))
+    strict = Template.open(
+        build_docx(p("Naam?") + rich_block(None, tag="gemeente", alias=None)),
+        duplicate_tags="error",
+    )
     with pytest.raises(Exception, match="tag 'gemeente' is used by two controls"):
         migrate(old, strict)
     assert migrate(old, strict, duplicate_tags="merge").values == {"gemeente": "Waalzicht"}
@@ -325,5 +328,8 @@ def test_migrate_honours_the_duplicate_tags_option(tmp_path: Path) -> None:
     assert m.ok and m.written
     (tmp_path / "t.docx").write_bytes(plan(None))
     proc = run("migrate", str(old), "--template", str(tmp_path / "t.docx"), "--out",
-               str(tmp_path / "cli"), "--duplicate-tags", "merge")  # fmt: skip
+               str(tmp_path / "cli"), "--duplicate-tags", "error")  # fmt: skip
+    assert proc.returncode != 0 and "is used by two controls" in proc.stderr
+    proc = run("migrate", str(old), "--template", str(tmp_path / "t.docx"), "--out",
+               str(tmp_path / "cli"))  # fmt: skip
     assert proc.returncode == 0, proc.stderr
