@@ -47,8 +47,10 @@ static-model: $(STAMP)
 	$(BIN)/docx-aanpak model template/lokale_aanpak.docx --class-name LokaleAanpak \
 		-o src/docx_aanpak/lokale_aanpak.py --overwrite
 
-bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_batch.py
+# Every benchmark prints its figures next to its target (a missed target shows as `!! FAIL`).
+BENCHES := bench_batch bench_scan bench_cli bench_collect bench_pdf bench_data
+bench: $(STAMP) $(JUDGES)
+	set -e; for b in $(BENCHES); do echo "== $$b"; $(BIN)/python benchmarks/$$b.py; done
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache build

@@ -25,9 +25,9 @@ import datetime as dt
 import io
 import os
 import re
-import textwrap
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
+from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -137,9 +138,26 @@ def _width(field: Field) -> float:
 
 
 def _lines(text: str, width: float) -> int:
-    """Lines a wrapped text takes in a column of this width (bold text: ~0.9 char per unit)."""
+    """Lines a wrapped text takes in a column of this width (bold text: ~0.9 char per unit):
+    words wrap greedily at spaces, a word longer than a line is cut, as a spreadsheet shows it."""
     chars = max(int(width * 0.9) - 1, 4)
-    return sum(max(1, len(textwrap.wrap(part, chars))) for part in text.split("\n"))
+    total = 0
+    for part in text.split("\n"):
+        if len(part) <= chars:
+            total += 1
+            continue
+        lines, used = 1, 0
+        for word in part.split():
+            size = len(word)
+            if used and used + 1 + size <= chars:
+                used += 1 + size
+                continue
+            if used:
+                lines += 1
+            lines += (size - 1) // chars  # a long word fills whole lines
+            used = size - (size - 1) // chars * chars
+        total += lines
+    return total
 
 
 def _height(lines: int) -> float:
@@ -363,7 +381,6 @@ def _layout(sheet: Worksheet, fields: list[Field]) -> None:
 
 
 def _write_value(cell: Cell, field: Field, value: object) -> None:
-    cell.alignment = _ANSWER
     if field.kind == Kind.DATE and isinstance(value, dt.date):
         cell.value = value.date() if isinstance(value, dt.datetime) else value
         cell.number_format = DATE_FORMAT
@@ -428,15 +445,23 @@ def build_workbook(template: Template, records: Iterable[Mapping[str, object]] =
     _layout(sheet, fields)
     _validations(sheet, lists, fields)
     _help_sheet(help_sheet, template, fields)
+    answer: StyleArray | None = None
     for row, (name, values) in enumerate(_rows(template, fields, records), FIRST_ROW):
         name_cell = _cell(sheet, row, 1)
+        if answer is None:
+            name_cell.alignment = _ANSWER
+            answer = copy(name_cell._style)  # type: ignore[attr-defined]
+        # Every answer cell starts with the same style (wrapped, top): copied as openpyxl copies
+        # cells, instead of looking the alignment up in the workbook's style list for each cell.
+        name_cell._style = copy(answer)  # type: ignore[attr-defined]
         write_text(name_cell, name)
-        name_cell.alignment = _ANSWER
         texts = [(name, float(_WIDTH_NAME))]
         for number, item in enumerate(fields, 2):
             value = values.get(item.key)
             if value is not None:
-                _write_value(_cell(sheet, row, number), item, value)
+                cell = _cell(sheet, row, number)
+                cell._style = copy(answer)  # type: ignore[attr-defined]
+                _write_value(cell, item, value)
                 if isinstance(value, str):
                     texts.append((value, _width(item)))
         height = row_height(texts)
