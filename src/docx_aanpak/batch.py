@@ -42,7 +42,9 @@ from .template import Template
 
 __all__ = ["BatchReport", "Outcome", "Status", "fill_many", "safe_filename"]
 
-_FORBIDDEN = re.compile(r'[<>:"|?*\x00-\x1f\x7f]')
+# Characters Windows forbids, control characters, and what no file system can store as UTF-8
+# (lone surrogates) or should (non-characters).
+_FORBIDDEN = re.compile(r'[<>:"|?*\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]')
 _RESERVED = {
     "CON", "PRN", "AUX", "NUL", "CLOCK$", "CONIN$", "CONOUT$",
     *(f"COM{i}" for i in "123456789¹²³"),

@@ -159,7 +159,10 @@ def _fill_control(
     if kind == Kind.REPEATING_SECTION:
         assert isinstance(value, list)
         before = len(control.items())
-        items = control.resize_items(len(value), lambda: next(ids))
+        try:
+            items = control.resize_items(len(value), lambda: next(ids))
+        except ValueError as e:  # a section without items: nothing to clone
+            raise FillError(f"{_context(item)}: {e}") from e
         if item.bound or any(child.bound for child in item.children):
             binder.rebind_items(control, items, before, _context(item))
         for item_control, item_values in zip(items, value, strict=False):
@@ -173,10 +176,13 @@ def _fill_control(
     if kind == Kind.PICTURE:
         _fill_picture(control, item, value, binder, part)
         return
-    if isinstance(value, str) and value == "":
-        _reset(control, ctx, fmt)
-    else:
-        control.set_value(value, ctx.placeholder_styles, fmt)
+    try:
+        if isinstance(value, str) and value == "":
+            _reset(control, ctx, fmt)
+        else:
+            control.set_value(value, ctx.placeholder_styles, fmt)
+    except ValueError as e:  # the control lacks what its kind needs (a cell, w14:checkbox)
+        raise FillError(f"{_context(item)}: {e}") from e
     binding = control.binding if item.bound else None
     if binding is not None:
         binder.write(control, binding, stored_text(kind, value, control), _context(item))

@@ -621,7 +621,9 @@ def answer_text(value: object) -> str:
     if isinstance(value, bool):
         return "ja" if value else "nee"
     if isinstance(value, dt.date):
-        return value.strftime("%d-%m-%Y")
+        return (
+            f"{value.day:02d}-{value.month:02d}-{value.year:04d}"  # strftime writes year 1 as "1"
+        )
     if isinstance(value, list):
         items = []
         for n, item in enumerate(value, 1):

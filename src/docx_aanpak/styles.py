@@ -12,6 +12,11 @@ __all__ = ["StyleSheet"]
 W = ox.NS["w"]
 
 
+def _number(text: str) -> bool:
+    """ASCII digits only: ``"²".isdigit()`` is true, but ``int("²")`` fails."""
+    return text.isascii() and text.isdigit()
+
+
 @dataclass(frozen=True)
 class _Style:
     name: str
@@ -42,7 +47,7 @@ class StyleSheet:
             ppr = style.find(f"{{{W}}}pPr")
             if ppr is not None:
                 level = ox.wval(ppr.find(f"{{{W}}}outlineLvl"))
-                if level is not None and level.isdigit():
+                if level is not None and _number(level):
                     outline = int(level)
             kind = style.get(f"{{{W}}}type", "paragraph")
             sheet.styles[style_id] = _Style(name, based_on, outline, kind)
@@ -71,7 +76,7 @@ class StyleSheet:
             if style is None:
                 return None
             name = style.name.lower()
-            if name.startswith("heading ") and name[8:].strip().isdigit():
+            if name.startswith("heading ") and _number(name[8:].strip()):
                 return int(name[8:].strip()) - 1
             if name == "title":
                 return 0
@@ -86,7 +91,7 @@ class StyleSheet:
         style_id = None
         if ppr is not None:
             level = ox.wval(ppr.find(f"{{{W}}}outlineLvl"))
-            if level is not None and level.isdigit() and int(level) < 9:
+            if level is not None and _number(level) and int(level) < 9:
                 return int(level)
             style_id = ox.wval(ppr.find(f"{{{W}}}pStyle"))
         return self.outline_level(style_id or self.default_paragraph)
