@@ -172,3 +172,58 @@ def test_a_stopped_batch_stops_at_once_cleanly_and_a_second_run_finishes_it(
     assert again.returncode == 0, again.stderr
     assert f"{PLANS - len(written)} written, {len(written)} unchanged" in again.stdout
     assert len(check_complete(tpl, out, every=25)) == PLANS
+
+
+COLLECTED = 1500  # plans read by the collect test: seconds of work for two workers
+
+
+@pytest.fixture(scope="module")
+def plans_folder(tmp_path_factory: pytest.TempPathFactory, template_path: Path) -> Path:
+    folder = tmp_path_factory.mktemp("verzamelen")
+    answers = {k: v for k, v in plan(1).items() if k != "Gemeente"}
+    data = Template.open(template_path).fill(answers).to_bytes()
+    for number in range(COLLECTED):
+        (folder / f"Plan {number:04d}.docx").write_bytes(data)
+    return folder
+
+
+@pytest.mark.parametrize("how", ["ctrl-c", "SIGTERM", "SIGKILL"])
+def test_a_stopped_collect_ends_its_workers_at_once_and_writes_nothing(
+    how: str, template_path: Path, plans_folder: Path, tmp_path: Path
+) -> None:
+    workbook = tmp_path / "verzameld.xlsx"
+    command = [
+        sys.executable, "-m", "docx_aanpak", "extract", str(plans_folder), "--xlsx",
+        str(workbook), "--template", str(template_path), "--jobs", "2",
+    ]  # fmt: skip
+    proc = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+        start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while len(workers := children_of(proc.pid)) < 2:
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "the workers did not start"
+            time.sleep(0.01)
+        time.sleep(0.3)  # they are reading now
+        signalled = time.monotonic()
+        if how == "ctrl-c":
+            os.killpg(proc.pid, signal.SIGINT)
+        else:
+            proc.send_signal(getattr(signal, how))
+        _, stderr = proc.communicate(timeout=30)
+        while any(running(pid) for pid in workers) and time.monotonic() - signalled < 30:
+            time.sleep(0.01)
+        stopped = time.monotonic() - signalled
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+    assert not any(running(pid) for pid in workers), "a worker outlived the run"
+    assert stopped < STOP_WITHIN, f"stopping took {stopped:.2f} s"
+    assert list(tmp_path.iterdir()) == []  # no workbook, and no half-written one
+    if how != "SIGKILL":
+        signum = signal.SIGTERM if how == "SIGTERM" else signal.SIGINT
+        assert proc.returncode == 128 + signum, stderr
+        assert "Traceback" not in stderr

@@ -7,7 +7,6 @@ reported with its cell references and does not stop the others.
 
 from __future__ import annotations
 
-import _thread
 import contextlib
 import csv
 import errno
@@ -37,6 +36,7 @@ from . import publish
 from .document import atomic_write, flush_to_disk
 from .errors import DocxAanpakError, OutputExistsError, ValidationError
 from .guard import Inputs
+from .lifeline import die_with_parent
 from .records import PlanRecord, RecordError
 from .template import Template
 
@@ -496,7 +496,6 @@ def fill_many(
 
 CHUNK = 8  # records per message to a worker: fewer round trips, little imbalance at the end
 STOP_GRACE = 1.0  # seconds a worker gets to finish the plan it is writing when the run stops
-_WATCH_INTERVAL = 0.2  # seconds between a worker's checks that its parent is still there
 
 # The template in a worker process: inherited from the parent when forked, opened once from its
 # bytes when spawned.
@@ -516,51 +515,6 @@ def _on_stop_signal(signum: int, _frame: object) -> None:
         os._exit(128 + signum)
 
 
-def _stop_this_worker() -> None:
-    """Deliver a stop signal to the worker's main thread (from its watchdog thread)."""
-    main = threading.main_thread().ident
-    if hasattr(signal, "pthread_kill") and main is not None:
-        signal.pthread_kill(main, signal.SIGTERM)
-        return
-    _thread.interrupt_main(signal.SIGTERM)  # Windows: runs the handler when Python can
-    time.sleep(STOP_GRACE)
-    os._exit(1)
-
-
-def _watch_parent(parent_pid: int, sentinel: int | None) -> None:
-    """A worker's watchdog thread: stop when the parent process is gone, however it ended."""
-    while True:
-        if sentinel is not None:
-            if multiprocessing.connection.wait([sentinel], timeout=_WATCH_INTERVAL):
-                break
-        else:
-            time.sleep(_WATCH_INTERVAL)
-        if os.getppid() != parent_pid:
-            break
-    _stop_this_worker()
-
-
-def _die_with_parent(parent_pid: int) -> None:
-    """Linux: have the kernel send SIGTERM to this worker when its parent dies (even by
-    SIGKILL); the watchdog thread covers the other systems and the moment before this call."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(1, int(signal.SIGTERM), 0, 0, 0)  # PR_SET_PDEATHSIG
-        except (OSError, AttributeError):  # pragma: no cover - a libc without prctl
-            pass
-    if os.getppid() != parent_pid:
-        os._exit(1)
-    parent = multiprocessing.parent_process()
-    sentinel = getattr(parent, "sentinel", None) if parent is not None else None
-    watchdog = threading.Thread(
-        target=_watch_parent, args=(parent_pid, sentinel), name="parent-watchdog", daemon=True
-    )
-    watchdog.start()
-
-
 def _worker_main(
     conn: Connection,
     options: _Options,
@@ -577,7 +531,7 @@ def _worker_main(
             signal.signal(signum, _on_stop_signal)
     for other in inherited:  # forked: the parent's ends of the pipes, which are not ours
         other.close()
-    _die_with_parent(parent_pid)
+    die_with_parent(parent_pid, grace=STOP_GRACE)
     if source is not None:
         data, name, duplicate_tags = source
         _WORKER_TEMPLATE = Template.open(data, name=name, duplicate_tags=duplicate_tags)

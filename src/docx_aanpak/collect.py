@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import sys
 import threading
 import warnings
@@ -342,6 +343,21 @@ def _init_worker(context: _Context) -> None:
     _WORKER = (context, {})
 
 
+def _start_worker(parent_pid: int, context: _Context | None) -> None:
+    """A worker ends with the run, however the run ends (even by SIGKILL); a spawned worker
+    gets the context, a forked one inherited it. Stop signals are the parent's to handle: a
+    worker only reads, so it may die at any moment."""
+    for number in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if number is not None:
+            signal.signal(number, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from .lifeline import die_with_parent  # multiprocessing: only where workers run
+
+    die_with_parent(parent_pid)
+    if context is not None:
+        _init_worker(context)
+
+
 def _read_chunk(paths: list[Path]) -> list[_Read]:
     assert _WORKER is not None
     context, cache = _WORKER
@@ -371,19 +387,25 @@ def _read_all(paths: Sequence[Path], context: _Context, jobs: int) -> list[_Read
     method = _start_method()
     if method == "fork":
         _init_worker(context)  # the children inherit it
-        pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
-    else:
-        pool = ProcessPoolExecutor(
-            jobs,
-            mp_context=multiprocessing.get_context(method),
-            initializer=_init_worker,
-            initargs=(context,),
-        )
+    pool = ProcessPoolExecutor(
+        jobs,
+        mp_context=multiprocessing.get_context(method),
+        initializer=_start_worker,
+        initargs=(os.getpid(), None if method == "fork" else context),
+    )
     try:
-        with pool:
-            return [r for chunk in pool.map(_read_chunk, _chunks(paths)) for r in chunk]
+        results = [r for chunk in pool.map(_read_chunk, _chunks(paths)) for r in chunk]
+    except BaseException:
+        # Ctrl+C or a stop signal: the workers only read, so end them now rather than let
+        # shutdown wait for every chunk still queued.
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.kill()
+        raise
     finally:
         _WORKER = None
+    pool.shutdown()
+    return results
 
 
 # -- the reference ----------------------------------------------------------------------------
