@@ -8,6 +8,7 @@ otherwise be lost), ``w:tab`` for a tab and ``w:br`` for a line break.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from typing import IO, Any, cast
@@ -88,8 +89,10 @@ STRICT_RELATIONSHIP_PREFIX = "http://purl.oclc.org/ooxml/officeDocument/relation
 STRICT_PREFIX = "http://purl.oclc.org/ooxml/"
 
 
+@functools.cache
 def qn(name: str) -> str:
-    """Clark name for a prefixed name: ``qn("w:sdt")`` -> ``{http://…/main}sdt``."""
+    """Clark name for a prefixed name: ``qn("w:sdt")`` -> ``{http://…/main}sdt`` (worked out
+    once per name: reading a control asks for the same few names again and again)."""
     prefix, _, local = name.partition(":")
     return f"{{{NS[prefix]}}}{local}"
 

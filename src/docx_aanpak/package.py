@@ -15,7 +15,7 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -120,14 +120,14 @@ class Package:
     def __init__(
         self,
         name: str,
-        parts: dict[str, bytes],
+        parts: Mapping[str, bytes],
         *,
         main_part: str,
         is_template: bool,
         strict: bool,
         overrides: dict[str, str],
         defaults: dict[str, str],
-        originals: dict[str, bytes] | None = None,
+        originals: Mapping[str, bytes] | None = None,
     ) -> None:
         self.name = name
         self.parts = parts
@@ -449,61 +449,89 @@ def open_package(
         raise CorruptDocumentError(
             name, f"the file is damaged: not a complete zip archive (truncated or corrupt: {e})"
         ) from e
-    with archive:
-        infos = [i for i in archive.infolist() if not i.is_dir()]
-        if len(infos) > limits.max_parts:
-            raise UnsafeDocumentError(
-                name, f"the package holds {len(infos)} parts; the limit is {limits.max_parts}"
-            )
-        seen: set[str] = set()
-        declared = 0
-        for info in infos:
-            if _outside(info.filename):
-                raise UnsafeDocumentError(
-                    name,
-                    f"the package holds a member named {info.filename!r}, a path outside the "
-                    "package (absolute or with '..'); refusing it",
-                )
-            if info.filename.lower() in seen:
-                raise CorruptDocumentError(name, f"the package holds part {info.filename} twice")
-            seen.add(info.filename.lower())
-            if info.flag_bits & 0x1:
-                raise EncryptedDocumentError(name, f"part {info.filename} is encrypted")
-            if info.file_size > limits.max_part_bytes:
-                raise UnsafeDocumentError(
-                    name,
-                    f"part {info.filename} declares {info.file_size // MiB} MB uncompressed "
-                    f"(limit {limits.max_part_bytes // MiB} MB); refusing a possible zip bomb",
-                )
-            declared += info.file_size
-        if declared > limits.max_total_bytes:
+    # The archive stays open: parts are inflated when they are read.
+    infos = [i for i in archive.infolist() if not i.is_dir()]
+    if len(infos) > limits.max_parts:
+        raise UnsafeDocumentError(
+            name, f"the package holds {len(infos)} parts; the limit is {limits.max_parts}"
+        )
+    seen: set[str] = set()
+    declared = 0
+    for info in infos:
+        if _outside(info.filename):
             raise UnsafeDocumentError(
                 name,
-                f"the parts declare {declared // MiB} MB uncompressed (limit "
-                f"{limits.max_total_bytes // MiB} MB); refusing a possible zip bomb",
+                f"the package holds a member named {info.filename!r}, a path outside the "
+                "package (absolute or with '..'); refusing it",
             )
-        parts: dict[str, bytes] = {}
-        for info in infos:
-            try:
-                with archive.open(info) as member:
-                    # Never inflate more than the header declares (+1 to notice a lie).
-                    content = member.read(min(info.file_size, limits.max_part_bytes) + 1)
-            except zipfile.BadZipFile as e:
-                problem = (
-                    "damaged or larger than its zip header declares"
-                    if "CRC" in str(e)
-                    else "damaged"
-                )
-                raise CorruptDocumentError(name, f"part {info.filename} is {problem} ({e})") from e
-            except (zlib.error, EOFError, OSError, NotImplementedError, ValueError) as e:
-                raise CorruptDocumentError(name, f"part {info.filename} is damaged ({e})") from e
-            if len(content) > limits.max_part_bytes:
-                raise UnsafeDocumentError(name, f"part {info.filename} is larger than the limit")
-            parts[info.filename] = content
-    return _assemble(name, parts)
+        if info.filename.lower() in seen:
+            raise CorruptDocumentError(name, f"the package holds part {info.filename} twice")
+        seen.add(info.filename.lower())
+        if info.flag_bits & 0x1:
+            raise EncryptedDocumentError(name, f"part {info.filename} is encrypted")
+        if info.file_size > limits.max_part_bytes:
+            raise UnsafeDocumentError(
+                name,
+                f"part {info.filename} declares {info.file_size // MiB} MB uncompressed "
+                f"(limit {limits.max_part_bytes // MiB} MB); refusing a possible zip bomb",
+            )
+        declared += info.file_size
+    if declared > limits.max_total_bytes:
+        raise UnsafeDocumentError(
+            name,
+            f"the parts declare {declared // MiB} MB uncompressed (limit "
+            f"{limits.max_total_bytes // MiB} MB); refusing a possible zip bomb",
+        )
+    return _assemble(name, _Members(name, archive, infos, limits))
 
 
-def _assemble(name: str, parts: dict[str, bytes]) -> Package:
+class _Members(Mapping[str, bytes]):
+    """The parts of a checked zip archive, each inflated when it is first read: reading a plan
+    needs a few of its parts, and filling copies the others compressed as they are."""
+
+    def __init__(
+        self, name: str, archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: Limits
+    ) -> None:
+        self._name = name
+        self._archive = archive
+        self._infos = {info.filename: info for info in infos}
+        self._limits = limits
+        self._inflated: dict[str, bytes] = {}
+
+    def __getitem__(self, member: str) -> bytes:
+        content = self._inflated.get(member)
+        if content is None:
+            content = self._inflated[member] = self._inflate(self._infos[member])
+        return content
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._infos)
+
+    def __len__(self) -> int:
+        return len(self._infos)
+
+    def __contains__(self, member: object) -> bool:
+        return member in self._infos
+
+    def _inflate(self, info: zipfile.ZipInfo) -> bytes:
+        name, limit = self._name, self._limits.max_part_bytes
+        try:
+            with self._archive.open(info) as member:
+                # Never inflate more than the header declares (+1 to notice a lie).
+                content = member.read(min(info.file_size, limit) + 1)
+        except zipfile.BadZipFile as e:
+            problem = (
+                "damaged or larger than its zip header declares" if "CRC" in str(e) else "damaged"
+            )
+            raise CorruptDocumentError(name, f"part {info.filename} is {problem} ({e})") from e
+        except (zlib.error, EOFError, OSError, NotImplementedError, ValueError) as e:
+            raise CorruptDocumentError(name, f"part {info.filename} is damaged ({e})") from e
+        if len(content) > limit:
+            raise UnsafeDocumentError(name, f"part {info.filename} is larger than the limit")
+        return content
+
+
+def _assemble(name: str, parts: Mapping[str, bytes]) -> Package:
     lower = _member_map(parts)
     ct_name = lower.get("[content_types].xml")
     if ct_name is None:
