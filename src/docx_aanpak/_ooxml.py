@@ -219,6 +219,20 @@ def is_element(node: Any) -> bool:
     return isinstance(node, etree._Element) and isinstance(node.tag, str)
 
 
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_problem(value: str) -> str | None:
+    """Why a Word document cannot hold this text (a character XML forbids), or None."""
+    bad = _NOT_XML.search(value)
+    if bad is None:
+        return None
+    return (
+        f"contains a character a Word document cannot hold (U+{ord(bad.group()):04X} at "
+        f"position {bad.start() + 1})"
+    )
+
+
 _RUN_PIECES = re.compile(r"(\t|\n)")
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _W_TAB = qn("w:tab")

@@ -582,7 +582,27 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-def _pdf_standard_option(p: argparse.ArgumentParser) -> None:
+def _publishing_options(p: argparse.ArgumentParser) -> None:
+    """--flatten, --keep-placeholders, --lock, --pdf and --pdf-standard (fill and publish)."""
+    p.add_argument(
+        "--flatten",
+        action="store_true",
+        help="write each plan without content controls, their content kept (for publishing)",
+    )
+    p.add_argument(
+        "--keep-placeholders",
+        action="store_true",
+        help="keep the placeholder text of unanswered questions (normally left out)",
+    )
+    p.add_argument(
+        "--lock",
+        nargs="?",
+        const="sdtContentLocked",
+        default=None,
+        choices=("sdtContentLocked", "contentLocked", "sdtLocked"),
+        help="lock the controls instead (default mode: sdtContentLocked)",
+    )
+    p.add_argument("--pdf", action="store_true", help="also write PDFs (headless LibreOffice)")
     p.add_argument(
         "--pdf-standard",
         choices=("pdf-a-2b", "pdf"),
@@ -694,26 +714,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--report", help="write each plan's outcome to this .xlsx or .csv (see --overwrite)"
     )
     p.add_argument("--force", action="store_true", help="also fill controls locked for editing")
-    p.add_argument(
-        "--flatten",
-        action="store_true",
-        help="replace the controls by their content (for publishing)",
-    )
-    p.add_argument(
-        "--keep-placeholders",
-        action="store_true",
-        help="with --flatten: keep the placeholder text of unfilled controls",
-    )
-    p.add_argument(
-        "--lock",
-        nargs="?",
-        const="sdtContentLocked",
-        default=None,
-        choices=("sdtContentLocked", "contentLocked", "sdtLocked"),
-        help="lock the controls (default mode: sdtContentLocked)",
-    )
-    p.add_argument("--pdf", action="store_true", help="also write PDFs (headless LibreOffice)")
-    _pdf_standard_option(p)
+    _publishing_options(p)
 
     p = command("extract", "read the answers back from filled plans", cmd_extract)
     p.add_argument("docx", nargs="+", help="filled .docx files or folders of them")
@@ -742,26 +743,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("plans", nargs="+", help="filled plans (.docx files or folders)")
     p.add_argument("--out", required=True, help="folder for the published files")
-    p.add_argument(
-        "--flatten",
-        action="store_true",
-        help="write each plan without content controls (<name>.docx)",
-    )
-    p.add_argument(
-        "--lock",
-        nargs="?",
-        const="sdtContentLocked",
-        default=None,
-        choices=("sdtContentLocked", "contentLocked", "sdtLocked"),
-        help="write each plan with its controls locked (default mode: sdtContentLocked)",
-    )
-    p.add_argument("--pdf", action="store_true", help="write a PDF of each plan (<name>.pdf)")
-    _pdf_standard_option(p)
-    p.add_argument(
-        "--keep-placeholders",
-        action="store_true",
-        help="keep the placeholder text of unanswered questions (normally left out)",
-    )
+    _publishing_options(p)
     p.add_argument("--jobs", type=_positive, default=None, help="LibreOffice processes at once")
     p.add_argument("--overwrite", action="store_true", help="replace existing output files")
 

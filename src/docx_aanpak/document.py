@@ -302,7 +302,7 @@ class Document:
         problems = [
             Problem(f"the document property '{qualified.partition(':')[2]}' {problem}")
             for qualified, value in wanted.items()
-            if (problem := props.text_problem(value))
+            if (problem := ox.xml_problem(value))
         ]
         if problems:
             raise ValidationError(problems)

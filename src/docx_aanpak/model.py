@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -18,6 +17,7 @@ from typing import Annotated, Any, Literal
 import pydantic
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, create_model
 
+from ._ooxml import xml_problem
 from .controls import Kind
 from .errors import Problem, ValidationError
 from .images import path_problem
@@ -32,27 +32,13 @@ __all__ = [
     "model_name",
     "render_model_source",
     "validate_values",
-    "xml_problem",
 ]
-
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _normalize_newlines(value: Any) -> Any:
     if isinstance(value, str):
         return value.replace("\r\n", "\n").replace("\r", "\n")
     return value
-
-
-def xml_problem(value: str) -> str | None:
-    """Why a Word document cannot hold this text (a character XML forbids), or None."""
-    bad = _NOT_XML.search(value)
-    if bad is None:
-        return None
-    return (
-        f"contains a character a Word document cannot hold (U+{ord(bad.group()):04X} at "
-        f"position {bad.start() + 1})"
-    )
 
 
 def _xml_safe(value: str) -> str:

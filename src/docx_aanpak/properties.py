@@ -14,8 +14,6 @@ File › Info. This module knows the names, the ids and the XML of a new, empty 
 
 from __future__ import annotations
 
-import re
-
 from . import _ooxml as ox
 
 __all__ = [
@@ -24,7 +22,6 @@ __all__ = [
     "COVER_PAGE_STORE_ID",
     "EXTENDED_STORE_ID",
     "core_name",
-    "text_problem",
 ]
 
 CORE_STORE_ID = "{6C3C8BC8-F283-45AE-878A-BAB7291924A1}"
@@ -118,17 +115,3 @@ def new_item_props_xml(item_id: str, schema: str) -> bytes:
         f'<ds:datastoreItem ds:itemID="{item_id}" xmlns:ds="{ds}">'
         f'<ds:schemaRefs><ds:schemaRef ds:uri="{schema}"/></ds:schemaRefs></ds:datastoreItem>'
     ).encode()
-
-
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-def text_problem(value: str) -> str | None:
-    """Why a document cannot hold this text (a character XML forbids), or None."""
-    bad = _NOT_XML.search(value)
-    if bad is None:
-        return None
-    return (
-        f"contains a character a Word document cannot hold (U+{ord(bad.group()):04X} at "
-        f"position {bad.start() + 1})"
-    )

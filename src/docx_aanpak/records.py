@@ -46,10 +46,10 @@ from importlib import resources
 from pathlib import Path
 from typing import IO, Any
 
+from ._ooxml import xml_problem
 from .controls import Kind
 from .dates import parse_date
 from .errors import DataFileError, Problem, ValidationError
-from .model import xml_problem
 from .scan import VALUE_KINDS, Field
 from .template import Template
 
