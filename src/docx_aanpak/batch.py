@@ -34,7 +34,7 @@ from typing import Any
 
 from . import publish
 from .document import atomic_write, flush_to_disk
-from .errors import DocxAanpakError, OutputExistsError, ValidationError
+from .errors import DocxAanpakError, OutputExistsError, ValidationError, visible
 from .guard import Inputs
 from .lifeline import die_with_parent
 from .records import PlanRecord, RecordError
@@ -112,20 +112,7 @@ REPORT_HEADER = ("Gemeente", "Resultaat", "Bestand", "Herkomst", "Melding")
 _REPORT_WIDTHS = (30, 14, 50, 30, 80)
 _REPORT_FILLS = {Status.FAILED: "FFFFC7CE", Status.SKIPPED: "FFFFEB9C"}  # light red, light yellow
 _CELL_LIMIT = 32_000  # Excel holds at most 32,767 characters in a cell
-_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def visible(text: str) -> str:
-    """Text with control characters, U+FFFE/U+FFFF and lone surrogates written out (``\\x01``,
-    ``\\ufffe``), so that a report can always hold it and a person sees that they are there.
-    Tabs and line breaks stay."""
-
-    def show(match: re.Match[str]) -> str:
-        code = ord(match.group())
-        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-    return _INVISIBLE.sub(show, text)
 
 
 def _dutch_message(outcome: Outcome) -> str:

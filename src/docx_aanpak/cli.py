@@ -21,7 +21,6 @@ import datetime as dt
 import io
 import json
 import os
-import re
 import signal
 import sys
 import threading
@@ -30,7 +29,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import DataFileError, DocxAanpakError, InputNotFoundError, OutputExistsError
+from .errors import (
+    DataFileError,
+    DocxAanpakError,
+    InputNotFoundError,
+    OutputExistsError,
+    visible,
+)
 
 if TYPE_CHECKING:
     from .collect import Collection
@@ -59,27 +64,8 @@ def _print(text: str = "") -> None:
 
 
 def _err(text: str) -> None:
-    text = _visible(text)
+    text = visible(text)
     sys.stderr.write(text if text.endswith("\n") else text + "\n")
-
-
-# Characters a terminal may act on instead of showing: C0 and C1 controls (but tab and newline),
-# bidirectional overrides, non-characters and lone surrogates.
-_INVISIBLE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-    "\ufffe\uffff\ud800-\udfff]"
-)
-
-
-def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def _visible(text: str, *, newlines: bool = True) -> str:
-    """``text`` with control characters shown as ``\\x1b`` (newlines too, unless ``newlines``)."""
-    text = _INVISIBLE.sub(_escape, text)
-    return text if newlines else text.replace("\n", "\\n")
 
 
 class UsageError(DocxAanpakError):
@@ -341,7 +327,7 @@ def _fill_many(args: argparse.Namespace, template: Template, records: Any) -> in
             )
             raise
     for outcome in report.outcomes:
-        name = _visible(outcome.name, newlines=False)
+        name = visible(outcome.name, newlines=False)
         if outcome.status == Status.FAILED:
             _err(f"Failed: {name} ({outcome.where}): {outcome.message}")
         elif outcome.status == Status.SKIPPED:
@@ -432,9 +418,9 @@ def _extract_one(args: argparse.Namespace, path: Path) -> Collection:
 
 def _show_plans(plans: Iterable[Any]) -> None:
     for number, plan in enumerate(plans):
-        _print(("\n" if number else "") + _visible(f"{plan.name} ({plan.path})"))
+        _print(("\n" if number else "") + visible(f"{plan.name} ({plan.path})"))
         for key, value in plan.values.items():
-            shown = "—" if value is None else _visible(str(value)).replace("\n", "\n      ")
+            shown = "—" if value is None else visible(str(value)).replace("\n", "\n      ")
             _print(f"  {key}:\n      {shown}")
 
 

@@ -27,6 +27,7 @@ could not be used, 2 bad data or values (or a wrong combination of options), 3 a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -47,7 +48,29 @@ __all__ = [
     "ToolMissingError",
     "UnsafeDocumentError",
     "ValidationError",
+    "visible",
 ]
+
+
+# Characters a terminal may act on instead of showing, or a report cannot hold: C0 and C1 controls
+# (but tab and newline), bidirectional overrides, non-characters and lone surrogates.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    "\ufffe\uffff\ud800-\udfff]"
+)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str, *, newlines: bool = True) -> str:
+    """``text`` with such characters written out (``\\x1b``, ``\\ufffe``), so that a data file
+    cannot send escape sequences to a terminal and a report can always hold its names and
+    messages; newlines are written out too unless ``newlines``."""
+    text = _INVISIBLE.sub(_escape, text)
+    return text if newlines else text.replace("\n", "\\n")
 
 
 class DocxAanpakError(Exception):
