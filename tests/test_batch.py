@@ -276,7 +276,7 @@ def test_spawned_workers_write_the_same_documents(
 
     records = [{"Gemeente": n, **answers(n, tpl.keys)} for n in ("Aadorp", "Bedorp", "Cedorp")]
     fill_many(tpl, records, tmp_path / "fork", jobs=2)
-    monkeypatch.setattr(batch, "_start_method", lambda: "spawn")
+    monkeypatch.setattr(batch, "start_method", lambda: "spawn")
     report = fill_many(tpl, records, tmp_path / "spawn", jobs=2)
     assert report.written == 3
     for name in ("Aadorp", "Bedorp", "Cedorp"):

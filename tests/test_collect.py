@@ -186,7 +186,13 @@ def test_plans_keeping_the_templates_title_are_named_by_their_files(
     assert [p.name for p in collection.plans] == ["Asten", "Baarn"] and collection.ok
 
 
-def test_workers_collect_the_same_as_one_process(tpl: Template, tmp_path: Path) -> None:
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_workers_collect_the_same_as_one_process(
+    tpl: Template, tmp_path: Path, method: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docx_aanpak import lifeline
+
+    monkeypatch.setattr(lifeline, "start_method", lambda: method)
     names = [f"Gemeente {n:02d}" for n in range(30)]
     for n, name in enumerate(names):
         values = {k: v for i, (k, v) in enumerate(answers_for(name).items()) if (i + n) % 4}

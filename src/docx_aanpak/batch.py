@@ -36,7 +36,7 @@ from . import publish
 from .document import atomic_write, flush_to_disk
 from .errors import DocxAanpakError, OutputExistsError, ValidationError, visible
 from .guard import Inputs
-from .lifeline import die_with_parent
+from .lifeline import die_with_parent, start_method
 from .records import PlanRecord, RecordError
 from .template import Template
 
@@ -719,7 +719,7 @@ def _fill_in_workers(
     """Run the tasks in worker processes: a worker is started when there is work for it, each
     gets one chunk at a time, and a few chunks are made ready ahead."""
     global _WORKER_TEMPLATE
-    method = _start_method()
+    method = start_method()
     source: tuple[bytes, str, str] | None = None
     if method == "fork":
         # Forked workers inherit the parsed and compiled template. Warm it first (the pydantic
@@ -778,11 +778,3 @@ def _fill_in_workers(
         if method == "fork":
             _WORKER_TEMPLATE = None
             gc.unfreeze()
-
-
-def _start_method() -> str:
-    """Fork where it is safe (Linux, no other threads): workers start in milliseconds and share
-    the parsed template; spawn elsewhere."""
-    if sys.platform.startswith("linux") and threading.active_count() == 1:
-        return "fork"
-    return "spawn"

@@ -18,8 +18,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import sys
-import threading
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -364,12 +362,6 @@ def _read_chunk(paths: list[Path]) -> list[_Read]:
     return [_read(p, context, cache) for p in paths]
 
 
-def _start_method() -> str:
-    if sys.platform.startswith("linux") and threading.active_count() == 1:
-        return "fork"
-    return "spawn"
-
-
 def _chunks(paths: Sequence[Path]) -> Iterator[list[Path]]:
     for start in range(0, len(paths), CHUNK):
         yield list(paths[start : start + CHUNK])
@@ -384,7 +376,9 @@ def _read_all(paths: Sequence[Path], context: _Context, jobs: int) -> list[_Read
     import multiprocessing  # only when workers are started
     from concurrent.futures import ProcessPoolExecutor
 
-    method = _start_method()
+    from .lifeline import start_method
+
+    method = start_method()
     if method == "fork":
         _init_worker(context)  # the children inherit it
     pool = ProcessPoolExecutor(

@@ -17,7 +17,7 @@ import sys
 import threading
 import time
 
-__all__ = ["die_with_parent"]
+__all__ = ["die_with_parent", "start_method"]
 
 _WATCH_INTERVAL = 0.2  # seconds between a worker's checks that its parent is still there
 
@@ -68,3 +68,11 @@ def die_with_parent(parent_pid: int, *, grace: float = 1.0) -> None:
         daemon=True,
     )
     watchdog.start()
+
+
+def start_method() -> str:
+    """Fork where it is safe (Linux, no other threads): workers start in milliseconds and share
+    what the parent read (the template); spawn elsewhere."""
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
