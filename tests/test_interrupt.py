@@ -74,6 +74,20 @@ def running(pid: int) -> bool:
     return stat[stat.rindex(")") + 2] != "Z"  # a zombie has stopped
 
 
+def stop(proc: subprocess.Popen[str], how: str, workers: set[int]) -> tuple[str, float]:
+    """Send the signal (``ctrl-c``: SIGINT to the process group, as a terminal does) and wait
+    for the command and its workers to end: its standard error, and the seconds that took."""
+    signalled = time.monotonic()
+    if how == "ctrl-c":
+        os.killpg(proc.pid, signal.SIGINT)
+    else:
+        proc.send_signal(getattr(signal, how))
+    _, stderr = proc.communicate(timeout=30)
+    while any(running(pid) for pid in workers) and time.monotonic() - signalled < 30:
+        time.sleep(0.01)
+    return stderr, time.monotonic() - signalled
+
+
 def fill(template_path: Path, plans_file: Path, out: Path, *extra: str) -> list[str]:
     return [
         sys.executable, "-m", "docx_aanpak", "fill", str(template_path), str(plans_file),
@@ -132,15 +146,7 @@ def test_a_stopped_batch_stops_at_once_cleanly_and_a_second_run_finishes_it(
         workers = children_of(proc.pid)
         assert len(workers) == (0 if jobs == "1" else int(jobs))
 
-        signalled = time.monotonic()
-        if how == "ctrl-c":
-            os.killpg(proc.pid, signal.SIGINT)
-        else:
-            proc.send_signal(getattr(signal, how))
-        _, stderr = proc.communicate(timeout=30)
-        while any(running(pid) for pid in workers) and time.monotonic() - signalled < 30:
-            time.sleep(0.01)
-        stopped = time.monotonic() - signalled
+        stderr, stopped = stop(proc, how, workers)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
@@ -207,15 +213,7 @@ def test_a_stopped_collect_ends_its_workers_at_once_and_writes_nothing(
             assert time.monotonic() < deadline, "the workers did not start"
             time.sleep(0.01)
         time.sleep(0.3)  # they are reading now
-        signalled = time.monotonic()
-        if how == "ctrl-c":
-            os.killpg(proc.pid, signal.SIGINT)
-        else:
-            proc.send_signal(getattr(signal, how))
-        _, stderr = proc.communicate(timeout=30)
-        while any(running(pid) for pid in workers) and time.monotonic() - signalled < 30:
-            time.sleep(0.01)
-        stopped = time.monotonic() - signalled
+        stderr, stopped = stop(proc, how, workers)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
