@@ -322,8 +322,9 @@ def _fill_many(args: argparse.Namespace, template: Template, records: Any) -> in
         except KeyboardInterrupt:
             written = progress.counts.get(Status.WRITTEN, 0)
             _err(
-                f"Stopped after writing {written} plan(s) into {out_dir}; every file written is "
-                "complete. To finish, run the same command again with --overwrite --only-changed."
+                f"Stopped after writing {written} plan(s) into {out_dir} (the workers may have "
+                "finished a few more); every file written is complete. To finish, run the same "
+                "command again with --overwrite --only-changed."
             )
             raise
     for outcome in report.outcomes:
