@@ -72,6 +72,42 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def convert(
+    sources: Sequence[Path | str], to: str, out_dir: Path, *, calc: bool = False
+) -> list[Path]:
+    """Convert files with headless LibreOffice (``to``: ``pdf``, ``xlsx``,
+    ``docx:MS Word 2007 XML`` …) in one run with a private profile; return the converted files
+    in ``out_dir``, in order. They keep their names, unless two sources share a name: then all
+    are staged under numbers first. ``calc``: the sources are workbooks (Calc is required)."""
+    program = "LibreOffice Calc" if calc else "LibreOffice"
+    package = "libreoffice-calc-nogui" if calc else "libreoffice-writer-nogui"
+    office = soffice()
+    require(program, office, f"apt-get install {package}")
+    assert office is not None
+    paths = [Path(p).resolve() for p in sources]
+    if len({p.name for p in paths}) < len(paths):
+        staged = []
+        for i, path in enumerate(paths):
+            target = out_dir / "in" / f"{i:04d}{path.suffix}"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+            staged.append(target)
+        paths = staged
+    proc = subprocess.run(
+        [office, f"-env:UserInstallation={(out_dir / 'profile').as_uri()}", "--headless",
+         "--norestore", "--convert-to", to, "--outdir", str(out_dir), *map(str, paths)],
+        capture_output=True, text=True, timeout=900, check=False,
+    )  # fmt: skip
+    suffix = "." + to.split(":")[0]
+    converted = [out_dir / f"{path.stem}{suffix}" for path in paths]
+    said = proc.stdout + proc.stderr
+    if calc and not all(c.exists() for c in converted) and "could not be loaded" in said:
+        require(program, False, f"apt-get install {package}")
+    for source, result in zip(sources, converted, strict=True):
+        assert result.exists(), f"LibreOffice did not convert {source}: {said}"
+    return converted
+
+
 def render_texts(paths: Sequence[Path | str], *, layout: bool = True) -> dict[Path, str]:
     """Convert documents to PDF with headless LibreOffice and return each PDF's text.
 
@@ -79,50 +115,20 @@ def render_texts(paths: Sequence[Path | str], *, layout: bool = True) -> dict[Pa
     ``layout=False`` pdftotext keeps the text of each table cell together (reading order) instead
     of printing the columns side by side.
     """
-    office = soffice()
-    require("LibreOffice", office, "apt-get install libreoffice-writer-nogui")
     require("pdftotext", shutil.which("pdftotext"), "apt-get install poppler-utils")
-    assert office is not None
     sources = [Path(p).resolve() for p in paths]
     with tempfile.TemporaryDirectory(prefix="docx_aanpak_lo_") as tmp:
-        work = Path(tmp)
-        outdir = work / "pdf"
-        # Give every source a unique stem so that PDFs of same-named files do not collide.
-        staged: list[Path] = []
-        for i, src in enumerate(sources):
-            target = work / "in" / f"{i:04d}{src.suffix}"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(src, target)
-            staged.append(target)
-        proc = subprocess.run(
-            [
-                office,
-                f"-env:UserInstallation={(work / 'profile').as_uri()}",
-                "--headless",
-                "--norestore",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(outdir),
-                *map(str, staged),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=900,
-            check=False,
-        )
-        texts: dict[Path, str] = {}
-        for src, stage in zip(sources, staged, strict=True):
-            pdf = outdir / f"{stage.stem}.pdf"
-            assert pdf.exists(), f"LibreOffice did not convert {src}: {proc.stdout} {proc.stderr}"
-            texts[src] = subprocess.run(
+        pdfs = convert(sources, "pdf", Path(tmp))
+        return {
+            source: subprocess.run(
                 ["pdftotext", *(["-layout"] if layout else []), str(pdf), "-"],
                 capture_output=True,
                 text=True,
                 check=True,
                 timeout=120,
             ).stdout
-        return texts
+            for source, pdf in zip(sources, pdfs, strict=True)
+        }
 
 
 def render_text(path: Path | str, *, layout: bool = True) -> str:

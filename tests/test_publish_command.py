@@ -21,7 +21,7 @@ from docx_aanpak import Document, Template
 from docx_aanpak import _ooxml as ox
 from docx_aanpak.cli import main
 from docx_aanpak.controls import paragraph_text
-from judges import assert_valid, missing_from, require, soffice, validate
+from judges import assert_valid, convert, missing_from, require, soffice, validate
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "template" / "lokale_aanpak.docx"
@@ -177,18 +177,11 @@ def resaved(
     """A partly answered plan, re-saved as .docx by the real LibreOffice (which drops
     w:showingPlcHdr from most controls, so their placeholders read as text)."""
     require_office()
-    office = soffice()
-    assert office is not None
     work = tmp_path_factory.mktemp("libreoffice")
     source = work / "in" / "Waalzicht.docx"
     source.parent.mkdir()
     template.fill(partial, title="Waalzicht").save(source)
-    subprocess.run(
-        [office, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless",
-         "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(work / "out"), str(source)],
-        capture_output=True, check=True, timeout=300,
-    )  # fmt: skip
-    resaved = work / "out" / "Waalzicht.docx"
+    (resaved,) = convert([source], "docx:MS Word 2007 XML", work / "out")
     with zipfile.ZipFile(resaved) as archive:
         xml = archive.read("word/document.xml").decode("utf-8")
     # Most placeholders now read as answers (LibreOffice keeps w:showingPlcHdr on few, if any).

@@ -88,10 +88,10 @@ def resaved(
 ) -> dict[str, Path]:
     """Every plan saved once by LibreOffice; the edge cases also a second time."""
     once = tmp_path_factory.mktemp("libreoffice")
-    saved = resave_with_libreoffice(office, list(filled.values()), once)
+    saved = resave_with_libreoffice(list(filled.values()), once)
     paths = dict(zip(filled, saved, strict=True))
     twice = tmp_path_factory.mktemp("libreoffice2")
-    [again] = resave_with_libreoffice(office, [paths["Randgevallen"]], twice)
+    [again] = resave_with_libreoffice([paths["Randgevallen"]], twice)
     paths["Randgevallen (twee keer)"] = again
     return paths
 
@@ -180,7 +180,7 @@ def edited(tpl: Template, office: str, tmp_path_factory: pytest.TempPathFactory)
     data = edit_part(data, delete_blank_line_before(COLLEGE))
     data = edit_part(data, reword_question(TOOLS, "Welke hulpmiddelen gebruik ik hiervoor?"))
     source.write_bytes(data)
-    [plan] = resave_with_libreoffice(office, [source], folder / "lo")
+    [plan] = resave_with_libreoffice([source], folder / "lo")
     return plan
 
 

@@ -20,7 +20,7 @@ from docx_aanpak.datafiles import read_records
 from docx_aanpak.excel import FIRST_ROW, HEADER_ROW, SHEET, write_workbook
 from docx_aanpak.migrate import report_workbook
 from docx_aanpak.records import NAME_COLUMN
-from judges import assert_valid, require, soffice
+from judges import assert_valid, convert, require
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -105,19 +105,8 @@ def test_every_sheet_a_person_reads_is_set_up_for_printing(
 
 def pdf_pages(path: Path, folder: Path) -> list[str]:
     """The text of every page of the workbook printed to PDF by LibreOffice Calc."""
-    office = soffice()
-    require("LibreOffice", office, "apt-get install libreoffice-calc-nogui")
     require("pdftotext", shutil.which("pdftotext"), "apt-get install poppler-utils")
-    assert office is not None
-    proc = subprocess.run(
-        [office, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless",
-         "--norestore", "--convert-to", "pdf", "--outdir", str(folder / "pdf"), str(path)],
-        capture_output=True, text=True, timeout=600, check=False,
-    )  # fmt: skip
-    pdf = folder / "pdf" / f"{path.stem}.pdf"
-    if not pdf.exists() and "could not be loaded" in proc.stdout + proc.stderr:
-        require("LibreOffice Calc", False, "apt-get install libreoffice-calc-nogui")
-    assert pdf.exists(), proc.stdout + proc.stderr
+    (pdf,) = convert([path], "pdf", folder / "pdf", calc=True)
     text = subprocess.run(
         ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout

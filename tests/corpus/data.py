@@ -11,7 +11,6 @@ error values. The zip bombs are written from one precomputed deflate segment, ne
 from __future__ import annotations
 
 import functools
-import subprocess
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -107,16 +106,11 @@ def calc_fods(sheet: str, rows: Sequence[Sequence[Typed | str | None]]) -> str:
     )
 
 
-def calc_to_xlsx(office: str, source: Path, folder: Path) -> Path:
+def calc_to_xlsx(source: Path, folder: Path) -> Path:
     """The file converted to .xlsx by headless LibreOffice Calc, with a private profile."""
-    proc = subprocess.run(
-        [office, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless",
-         "--norestore", "--convert-to", "xlsx", "--outdir", str(folder / "calc"), str(source)],
-        capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
-    saved = folder / "calc" / (source.stem + ".xlsx")
-    assert saved.exists(), proc.stdout + proc.stderr
-    return saved
+    from judges import convert
+
+    return convert([source], "xlsx", folder / "calc", calc=True)[0]
 
 
 # -- zip bombs of shared strings ----------------------------------------------------------------

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import shutil
-import subprocess
 import tempfile
 import zipfile
 from collections.abc import Callable, Sequence
@@ -23,43 +22,18 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
 
 
-def resave_with_libreoffice(office: str, sources: Sequence[Path], out_dir: Path) -> list[Path]:
+def resave_with_libreoffice(sources: Sequence[Path], out_dir: Path) -> list[Path]:
     """Open each .docx in headless LibreOffice and save it as .docx again into ``out_dir``
     (same file names), in one run with a private profile. Returns the new files in order."""
+    from judges import convert
+
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="docx_aanpak_life_lo_") as tmp:
-        work = Path(tmp)
-        staged = []
-        for i, source in enumerate(sources):
-            # Stage under unique names: two sources may share a file name.
-            target = work / "in" / f"{i:04d}.docx"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
-            staged.append(target)
-        proc = subprocess.run(
-            [
-                office,
-                f"-env:UserInstallation={(work / 'profile').as_uri()}",
-                "--headless",
-                "--norestore",
-                "--convert-to",
-                "docx:MS Word 2007 XML",
-                "--outdir",
-                str(work / "out"),
-                *map(str, staged),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
+        converted = convert(sources, "docx:MS Word 2007 XML", Path(tmp))
         results = []
-        for source, stage in zip(sources, staged, strict=True):
-            converted = work / "out" / stage.name
-            if not converted.exists():
-                raise RuntimeError(f"LibreOffice did not save {source}: {proc.stderr}")
+        for source, saved in zip(sources, converted, strict=True):
             target = out_dir / source.name
-            shutil.copyfile(converted, target)
+            shutil.copyfile(saved, target)
             results.append(target)
         return results
 
