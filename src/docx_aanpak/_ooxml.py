@@ -198,14 +198,6 @@ def sub(parent: Element, tag: str, attrib: dict[str, str] | None = None) -> Elem
     return child
 
 
-def xpath_with(expression: str, namespaces: dict[str, str]) -> etree.XPath:
-    """Precompile an XPath expression with custom prefixes (data binding prefix mappings)."""
-    return etree.XPath(expression, namespaces=namespaces)
-
-
-XPathError = etree.XPathError
-
-
 def local_name(element: Element) -> str:
     return etree.QName(element).localname
 
