@@ -1,4 +1,4 @@
-"""The XML layer: namespaces, the hardened parser, serialisation and XPath.
+"""The XML layer: namespaces, the hardened parser, serialisation and text in runs.
 
 This is the only module that imports lxml. The parser never resolves entities, never touches the
 network and refuses documents that declare a DOCTYPE (XXE, billion laughs). Text is written into
