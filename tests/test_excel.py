@@ -46,6 +46,7 @@ from docx_aanpak.records import (
     RecordBuilder,
     RecordError,
 )
+from docx_aanpak.workbook import ColorScale, Style
 from judges import assert_valid, convert
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -332,9 +333,15 @@ def test_workbooks_pass_the_open_xml_validator(
     )
     # A caller (collecting filled plans) adds a sheet of its own before saving.
     book = build_workbook(small, [{NAME_COLUMN: "Utrecht", "toelichting": "t"}])
-    extra = book.create_sheet("Voortgang")
-    extra["A1"] = "Gemeente"
-    extra["A1"].font = openpyxl.styles.Font(bold=True, color="FF0000FF")
+    extra = book.add_sheet("Voortgang")
+    extra.set(1, 1, "Gemeente", Style(bold=True, color="FF0000FF"))
+    extra.set(2, 1, "tekst met \x01 en \ud800 en _x0041_", Style(fill="FFFFC7CE"))
+    extra.set(2, 2, dt.datetime(2025, 3, 14, 12, 30), Style(number_format="d-m-yyyy h:mm"))
+    extra.set(2, 3, 0.5, Style(number_format="0%"))
+    extra.set(2, 4, True)
+    extra.frozen = (2, 2)
+    extra.filter = True
+    extra.color_scale(ColorScale("C2:C2", [(0, "FFF8696B"), (1, "FF63BE7B")]))
     extended = tmp_path / "verzameld.xlsx"
     save_workbook(book, extended)
     with pytest.raises(OutputExistsError):

@@ -30,6 +30,7 @@ from docx_aanpak.migrate import (
     report_workbook,
     similarity,
 )
+from docx_aanpak.xlsx import _unescape
 from judges import assert_valid
 from template_v2 import ADDED, CHANGES, DELETED, MOVED, REWORDED, build_v2
 
@@ -367,4 +368,6 @@ def test_report_keeps_answers_as_text(tmp_path: Path) -> None:
     assert_valid(path)
     [row] = list(load_workbook(path)["Migratie"].iter_rows(min_row=2))
     cell = row[8]
-    assert (cell.value, cell.data_type) == ('=HYPERLINK("http://example.org") en\nmeer', "s")
+    # Text, not a formula; the bell character is kept as Excel writes it (_x0007_), not dropped.
+    assert (cell.value, cell.data_type) == ('=HYPERLINK("http://example.org")_x0007_ en\nmeer', "s")
+    assert _unescape(cell.value) == answer

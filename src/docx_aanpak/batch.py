@@ -26,7 +26,7 @@ import traceback
 import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -192,34 +192,23 @@ class BatchReport:
             )
             atomic_write(target, buffer.getvalue().encode("utf-8-sig"), overwrite=overwrite)
             return
-        from openpyxl import Workbook
-        from openpyxl.cell.cell import Cell
-        from openpyxl.styles import Alignment, Font, PatternFill
-
-        from .excel import save_workbook, write_text
+        from .excel import ANSWER, save_workbook, write_text
+        from .workbook import Workbook
 
         book = Workbook()
-        sheet = book.active
-        assert sheet is not None
-        sheet.title = REPORT_SHEET
-        wrap = Alignment(wrap_text=True, vertical="top")
+        sheet = book.add_sheet(REPORT_SHEET)
+        header = replace(ANSWER, bold=True)
         for number, (row, outcome) in enumerate(zip(rows, [None, *self.outcomes], strict=True), 1):
             colour = _REPORT_FILLS.get(outcome.status) if outcome is not None else None
+            style = header if outcome is None else replace(ANSWER, fill=colour)
             for column, text in enumerate(row, 1):
-                cell = sheet.cell(number, column)
-                assert isinstance(cell, Cell)
                 if len(text) > _CELL_LIMIT:
                     text = text[:_CELL_LIMIT] + " …"
-                write_text(cell, text)
-                cell.alignment = wrap
-                if outcome is None:
-                    cell.font = Font(bold=True)
-                elif colour is not None:
-                    cell.fill = PatternFill("solid", fgColor=colour)
-        for letter, width in zip("ABCDE", _REPORT_WIDTHS, strict=True):
-            sheet.column_dimensions[letter].width = width
-        sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = sheet.dimensions
+                write_text(sheet, number, column, text, style)
+        for column, width in enumerate(_REPORT_WIDTHS, 1):
+            sheet.column(column, width)
+        sheet.frozen = (2, 1)
+        sheet.filter = True
         save_workbook(book, target, overwrite=overwrite)
 
 

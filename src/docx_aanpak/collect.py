@@ -39,6 +39,8 @@ from .template import Template
 if TYPE_CHECKING:
     from docx.document import Document as PyDocxDocument
 
+    from .workbook import Workbook
+
 __all__ = [
     "Collected",
     "Collection",
@@ -588,14 +590,11 @@ def _without_controls(path: Path, reference: Template, context: _Context) -> Ski
 # -- the workbook -----------------------------------------------------------------------------
 
 
-def _progress_sheet(book: object, collection: Collection) -> None:
-    from openpyxl.formatting.rule import ColorScaleRule
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-    from openpyxl.workbook.workbook import Workbook
+def _progress_sheet(book: Workbook, collection: Collection) -> None:
+    from .excel import ANSWER
+    from .workbook import ColorScale, Style, column_letter
 
-    assert isinstance(book, Workbook)
-    sheet = book.create_sheet(PROGRESS_SHEET, 1)
+    sheet = book.add_sheet(PROGRESS_SHEET, index=1)
     sections: dict[str, list[str]] = {}
     for item in collection.template.fields:
         sections.setdefault(item.section, []).append(item.key)
@@ -604,61 +603,48 @@ def _progress_sheet(book: object, collection: Collection) -> None:
     header = ["Gemeente", "Beantwoord", "Compleet"]
     header += [f"{section} ({len(keys)})" for section, keys in sections.items()]
     header += ["Ontbrekende vragen", "Meldingen"]
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        cell.data_type = "s"
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for plan in collection.plans:
+    bold = Style(bold=True, wrap=True, vertical="top")
+    for column, text in enumerate(header, 1):
+        sheet.set(1, column, text, bold)
+    percent = Style(number_format="0%")
+    for line, plan in enumerate(collection.plans, 2):
         answered = sum(1 for v in plan.values.values() if _answered(v))
-        row: list[object] = [plan.name, answered, answered / total if total else 0]
-        for keys in sections.values():
-            row.append(sum(1 for k in keys if _answered(plan.values.get(k))))
-        sheet.append(row)
-        line = sheet.max_row
-        sheet.cell(line, 1).data_type = "s"
-        sheet.cell(line, 3).number_format = "0%"
-        for number, lines in (
+        sheet.set(line, 1, plan.name)
+        sheet.set(line, 2, answered)
+        sheet.set(line, 3, answered / total if total else 0, percent)
+        for column, keys in enumerate(sections.values(), 4):
+            sheet.set(line, column, sum(1 for k in keys if _answered(plan.values.get(k))))
+        for column, lines in (
             (len(header) - 1, [labels.get(k, k) for k in plan.missing]),
             (len(header), list(plan.warnings)),
         ):
             if lines:
-                cell = sheet.cell(line, number)
-                cell.value = _excel_text("\n".join(lines))
-                cell.data_type = "s"
-                cell.alignment = wrap
-    last = sheet.max_row
+                sheet.set(line, column, _cell_text("\n".join(lines)), ANSWER)
+    last = len(collection.plans) + 1
     red, yellow, green = "FFF8696B", "FFFFEB84", "FF63BE7B"
     if last >= 2:
-        overall = ColorScaleRule(  # type: ignore[no-untyped-call]
-            start_type="num", start_value=0, start_color=red,
-            mid_type="num", mid_value=0.5, mid_color=yellow,
-            end_type="num", end_value=1, end_color=green,
-        )  # fmt: skip
-        sheet.conditional_formatting.add(f"C2:C{last}", overall)
+        sheet.color_scale(ColorScale(f"C2:C{last}", [(0, red), (0.5, yellow), (1, green)]))
         for offset, keys in enumerate(sections.values()):
-            column = get_column_letter(4 + offset)
-            rule = ColorScaleRule(  # type: ignore[no-untyped-call]
-                start_type="num", start_value=0, start_color=red,
-                end_type="num", end_value=len(keys), end_color=green,
-            )  # fmt: skip
-            sheet.conditional_formatting.add(f"{column}2:{column}{last}", rule)
-    sheet.freeze_panes = "B2"
-    sheet.column_dimensions["A"].width = 30
-    sheet.column_dimensions["B"].width = 12
-    sheet.column_dimensions["C"].width = 12
+            letter = column_letter(4 + offset)
+            sheet.color_scale(
+                ColorScale(f"{letter}2:{letter}{last}", [(0, red), (len(keys), green)])
+            )
+    sheet.frozen = (2, 2)
+    sheet.column(1, 30)
+    sheet.column(2, 12)
+    sheet.column(3, 12)
     for offset in range(len(sections)):
-        sheet.column_dimensions[get_column_letter(4 + offset)].width = 18
-    sheet.column_dimensions[get_column_letter(len(header) - 1)].width = 50
-    sheet.column_dimensions[get_column_letter(len(header))].width = 60
-    sheet.row_dimensions[1].height = 60
+        sheet.column(4 + offset, 18)
+    sheet.column(len(header) - 1, 50)
+    sheet.column(len(header), 60)
+    sheet.height(1, 60)
 
 
-def _excel_text(text: str) -> str:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+def _cell_text(text: str) -> str:
+    """A text cut to what a cell holds."""
+    from .workbook import MAX_CELL_TEXT
 
-    return ILLEGAL_CHARACTERS_RE.sub("", text)[:32_000]
+    return text if len(text) <= MAX_CELL_TEXT else text[: MAX_CELL_TEXT - 2] + " …"
 
 
 def write_collection(

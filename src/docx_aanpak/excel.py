@@ -22,26 +22,14 @@ on that row.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
 import re
-import zipfile
 from collections.abc import Iterable, Iterator, Mapping
-from copy import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.styles.cell_style import StyleArray
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.properties import PageSetupProperties
-from openpyxl.worksheet.worksheet import Worksheet
-
-from . import _ooxml as ox
 from .controls import Kind
 from .document import atomic_write
 from .errors import DataFileError, OutputExistsError, Problem, TemplateError, ValidationError
@@ -60,8 +48,11 @@ from .records import (
 )
 from .scan import Field
 from .template import Template
-from .xlsx import MAX_COLUMN as MAX_COLUMNS
-from .xlsx import SPREADSHEET_NS, CellValue, XlsxReader
+from .workbook import MAX_CELL_TEXT, MAX_ROW, Sheet, Style, Validation, Workbook, column_letter
+from .workbook import MAX_COLUMN as MAX_COLUMNS
+
+if TYPE_CHECKING:
+    from .xlsx import CellValue, XlsxReader
 
 __all__ = [
     "DATE_FORMAT",
@@ -75,11 +66,9 @@ __all__ = [
     "SHEET",
     "build_workbook",
     "columns",
-    "print_setup",
     "read_workbook",
     "row_height",
     "save_workbook",
-    "workbook_bytes",
     "write_text",
     "write_workbook",
 ]
@@ -93,8 +82,6 @@ KEY_ROW = 3
 FIRST_ROW = 4
 KEY_LABEL = "sleutel"
 DATE_FORMAT = "d-m-yyyy"
-MAX_CELL_TEXT = 32_767  # Excel's limit per cell
-_LAST_ROW = 1_048_576
 
 _WIDTH_NAME = 30
 _WIDTH_TEXT = 45
@@ -103,14 +90,19 @@ _WIDTH_LIST = 30
 _LINE_HEIGHT = 15.0  # points per line of 11 pt Calibri
 _SECTION_FILLS = ("FFDDEBF7", "FFE2EFDA")  # light blue, light green: alternating per section
 _NAME_FILL = "FFD9D9D9"
-_KEY_FONT = Font(name="Calibri", size=8, family=2, scheme="minor", color="FF808080")
-_BOLD = Font(name="Calibri", size=11, family=2, scheme="minor", bold=True)
-_TITLE = Font(name="Calibri", size=14, family=2, scheme="minor", bold=True)
-_ANSWER = Alignment(wrap_text=True, vertical="top")
-_HEADER = Alignment(wrap_text=True, vertical="top")
-_SECTION = Alignment(wrap_text=True, vertical="center")
+_FIRST_SERIAL_DATE = dt.date(1900, 3, 1)  # Excel's first date serial that counts true days
 _FORMULA_START = ("=", "+", "-", "@", "'")
-_ESCAPE_LIKE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
+
+ANSWER = Style(wrap=True, vertical="top")
+"""An answer cell: wrapped, at the top."""
+_PLAIN = Style()
+_BOLD = Style(bold=True)
+_TITLE = Style(bold=True, size=14)
+_KEY = Style(size=8, color="FF808080")
+_HEADER = Style(bold=True, wrap=True, vertical="top")
+_SECTION = Style(bold=True, wrap=True, vertical="center")
+_NUMBER = Style(vertical="top", horizontal="right")
+_DATE = replace(ANSWER, number_format=DATE_FORMAT)
 
 
 def _sheet_ref(name: str) -> str:
@@ -141,23 +133,26 @@ def _lines(text: str, width: float) -> int:
     """Lines a wrapped text takes in a column of this width (bold text: ~0.9 char per unit):
     words wrap greedily at spaces, a word longer than a line is cut, as a spreadsheet shows it."""
     chars = max(int(width * 0.9) - 1, 4)
+    line = _line_pattern(chars)
     total = 0
     for part in text.split("\n"):
         if len(part) <= chars:
             total += 1
             continue
-        lines, used = 1, 0
-        for word in part.split():
-            size = len(word)
-            if used and used + 1 + size <= chars:
-                used += 1 + size
-                continue
-            if used:
-                lines += 1
-            lines += (size - 1) // chars  # a long word fills whole lines
-            used = size - (size - 1) // chars * chars
-        total += lines
+        words = " ".join(part.split())
+        position, end = 0, len(words)
+        total += 1 if not words else 0
+        while position < end:
+            total += 1
+            found = line.match(words, position)
+            # The longest run of whole words that fits, else the first ``chars`` of a long word.
+            position = found.end() + 1 if found else position + chars
     return total
+
+
+@cache
+def _line_pattern(chars: int) -> re.Pattern[str]:
+    return re.compile(f".{{1,{chars}}}(?= |$)")
 
 
 def _height(lines: int) -> float:
@@ -182,20 +177,13 @@ def _sections(fields: list[Field]) -> list[tuple[str, int, int]]:
     return runs
 
 
-def _cell(sheet: Worksheet, row: int, column: int) -> Cell:
-    cell = sheet.cell(row, column)
-    assert isinstance(cell, Cell), f"{cell.coordinate} is inside merged cells"
-    return cell
-
-
-def write_text(cell: Cell, text: str) -> None:
-    """Text stays text: never a formula, and ``_x0041_`` is not read back as an escape. Text
-    that starts with an apostrophe (``'s-Gravenhage``) gets Excel's quotePrefix too, so that
-    editing the cell in Excel does not swallow the apostrophe."""
-    cell.value = _ESCAPE_LIKE.sub("_x005F_", text)
-    cell.data_type = "s"
+def write_text(sheet: Sheet, row: int, column: int, text: str, style: Style = ANSWER) -> None:
+    """Text stays text: never a formula. Text that starts like a formula, or with an apostrophe
+    (``'s-Gravenhage``), gets Excel's quote prefix too, so that editing the cell in Excel does
+    not make it a formula or swallow the apostrophe."""
     if text.startswith(_FORMULA_START):
-        cell.quotePrefix = True
+        style = replace(style, quote_prefix=True)
+    sheet.set(row, column, text, style)
 
 
 def _kind_text(field: Field) -> str:
@@ -259,138 +247,125 @@ def _help_texts(template: Template, fields: list[Field]) -> list[str]:
     return texts
 
 
-def _help_sheet(sheet: Worksheet, template: Template, fields: list[Field]) -> None:
-    sheet.column_dimensions["A"].width = 36
-    sheet.column_dimensions["B"].width = 60
-    sheet.column_dimensions["C"].width = 36
-    title = sheet.cell(1, 1, "Zo vult u dit werkboek in")
-    title.font = _TITLE
+def _help_sheet(sheet: Sheet, template: Template, fields: list[Field]) -> None:
+    sheet.column(1, 36)
+    sheet.column(2, 60)
+    sheet.column(3, 36)
+    sheet.set(1, 1, "Zo vult u dit werkboek in", _TITLE)
     row = 3
     for number, text in enumerate(_help_texts(template, fields), 1):
-        sheet.cell(row, 1, f"{number}.").alignment = Alignment(vertical="top", horizontal="right")
-        sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=3)
-        cell = _cell(sheet, row, 2)
-        write_text(cell, text)
-        cell.alignment = _ANSWER
-        sheet.row_dimensions[row].height = _height(_lines(text, 96 / 0.9))
+        sheet.set(row, 1, f"{number}.", _NUMBER)
+        sheet.merge(row, 2, row, 3)
+        write_text(sheet, row, 2, text)
+        sheet.height(row, _height(_lines(text, 96 / 0.9)))
         row += 1
     row += 1
     for column, text in enumerate(("Onderdeel", "Vraag", "Antwoord"), 1):
-        sheet.cell(row, column, text).font = _BOLD
+        sheet.set(row, column, text, _BOLD)
     for item in fields:
         row += 1
         for column, text in enumerate((item.section, item.label, _kind_text(item)), 1):
-            cell = _cell(sheet, row, column)
-            write_text(cell, text)
-            cell.alignment = _ANSWER
+            write_text(sheet, row, column, text)
 
 
-def _validations(sheet: Worksheet, lists: Worksheet, fields: list[Field]) -> None:
-    dates = DataValidation(
-        type="date",
-        operator="between",
-        formula1="1",
-        formula2="2958465",
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle="Geen datum",
-        error="Vul een datum in, bijvoorbeeld 14-3-2025.",
-    )
-    checks = DataValidation(
-        type="list",
-        formula1=f'"{TRUE_TEXT},{FALSE_TEXT}"',
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle="WAAR of ONWAAR",
-        error="Kies WAAR (aangevinkt) of ONWAAR (niet aangevinkt).",
-    )
+def _validations(sheet: Sheet, lists: Sheet, fields: list[Field]) -> None:
+    dates: list[str] = []
+    checks: list[str] = []
+    dropdowns: list[Validation] = []
     list_column = 0
-    found: list[DataValidation] = []
     for number, item in enumerate(fields, 2):
-        letter = get_column_letter(number)
-        cells = f"{letter}{FIRST_ROW}:{letter}{_LAST_ROW}"
+        letter = column_letter(number)
+        cells = f"{letter}{FIRST_ROW}:{letter}{MAX_ROW}"
         if item.kind == Kind.DATE:
-            dates.add(cells)
+            dates.append(cells)
         elif item.kind == Kind.CHECKBOX:
-            checks.add(cells)
+            checks.append(cells)
         elif item.kind == Kind.DROPDOWN and item.choices:
             list_column += 1
-            source = get_column_letter(list_column)
-            write_text(_cell(lists, 1, list_column), item.label)
-            lists.cell(1, list_column).font = _BOLD
+            source = column_letter(list_column)
+            write_text(lists, 1, list_column, item.label, _BOLD)
             for row, choice in enumerate(item.choices, 2):
-                write_text(_cell(lists, row, list_column), choice.display)
-            lists.column_dimensions[source].width = _WIDTH_LIST
+                write_text(lists, row, list_column, choice.display, _PLAIN)
+            lists.column(list_column, _WIDTH_LIST)
             last = len(item.choices) + 1
-            dropdown = DataValidation(
-                type="list",
-                formula1=f"{_sheet_ref(LISTS_SHEET)}!${source}$2:${source}${last}",
-                allow_blank=True,
-                showErrorMessage=True,
-                errorTitle="Kies uit de lijst",
-                error="Kies een antwoord uit de lijst (pijltje rechts van de cel).",
+            dropdowns.append(
+                Validation(
+                    "list",
+                    [cells],
+                    f"{_sheet_ref(LISTS_SHEET)}!${source}$2:${source}${last}",
+                    error_title="Kies uit de lijst",
+                    error="Kies een antwoord uit de lijst (pijltje rechts van de cel).",
+                )
             )
-            dropdown.add(cells)
-            found.append(dropdown)
-    for validation in (dates, checks, *found):
-        if validation.sqref.ranges:
-            sheet.add_data_validation(validation)
+    if dates:
+        sheet.validate(
+            Validation(
+                "date",
+                dates,
+                "1",
+                "2958465",
+                operator="between",
+                error_title="Geen datum",
+                error="Vul een datum in, bijvoorbeeld 14-3-2025.",
+            )
+        )
+    if checks:
+        sheet.validate(
+            Validation(
+                "list",
+                checks,
+                f'"{TRUE_TEXT},{FALSE_TEXT}"',
+                error_title="WAAR of ONWAAR",
+                error="Kies WAAR (aangevinkt) of ONWAAR (niet aangevinkt).",
+            )
+        )
+    for validation in dropdowns:
+        sheet.validate(validation)
 
 
-def _layout(sheet: Worksheet, fields: list[Field]) -> None:
-    name = sheet.column_dimensions["A"]
-    name.width = _WIDTH_NAME
-    fill = PatternFill("solid", fgColor=_NAME_FILL)
-    header = sheet.cell(HEADER_ROW, 1, NAME_COLUMN)
-    header.font, header.alignment, header.fill = _BOLD, _HEADER, fill
-    sheet.cell(SECTION_ROW, 1).fill = fill
-    key = sheet.cell(KEY_ROW, 1, KEY_LABEL)
-    key.font = _KEY_FONT
+def _layout(sheet: Sheet, fields: list[Field]) -> None:
+    sheet.column(1, _WIDTH_NAME)
+    sheet.set(SECTION_ROW, 1, None, Style(fill=_NAME_FILL))
+    sheet.set(HEADER_ROW, 1, NAME_COLUMN, replace(_HEADER, fill=_NAME_FILL))
+    sheet.set(KEY_ROW, 1, KEY_LABEL, _KEY)
     section_lines = header_lines = 1
     for index, (title, first, last) in enumerate(_sections(fields)):
-        fill = PatternFill("solid", fgColor=_SECTION_FILLS[index % 2])
-        cell = _cell(sheet, SECTION_ROW, first)
-        write_text(cell, title)
-        cell.font, cell.alignment = _BOLD, _SECTION
-        for column in range(first, last + 1):
-            sheet.cell(SECTION_ROW, column).fill = fill
-            sheet.cell(HEADER_ROW, column).fill = fill
+        fill = _SECTION_FILLS[index % 2]
+        for column in range(first + 1, last + 1):
+            sheet.set(SECTION_ROW, column, None, Style(fill=fill))
+        write_text(sheet, SECTION_ROW, first, title, replace(_SECTION, fill=fill))
         if last > first:
-            sheet.merge_cells(
-                start_row=SECTION_ROW, start_column=first, end_row=SECTION_ROW, end_column=last
-            )
+            sheet.merge(SECTION_ROW, first, SECTION_ROW, last)
         width = sum(_width(fields[c - 2]) for c in range(first, last + 1))
         section_lines = max(section_lines, _lines(title, width))
+        for column in range(first, last + 1):
+            item = fields[column - 2]
+            write_text(sheet, HEADER_ROW, column, item.label, replace(_HEADER, fill=fill))
     for number, item in enumerate(fields, 2):
-        letter = get_column_letter(number)
-        dimension = sheet.column_dimensions[letter]
-        dimension.width = _width(item)
-        dimension.alignment = _ANSWER
-        if item.kind == Kind.DATE:
-            dimension.number_format = DATE_FORMAT
-        cell = _cell(sheet, HEADER_ROW, number)
-        write_text(cell, item.label)
-        cell.font, cell.alignment = _BOLD, _HEADER
+        sheet.column(number, _width(item), _DATE if item.kind == Kind.DATE else ANSWER)
         header_lines = max(header_lines, _lines(item.label, _width(item)))
-        write_text(_cell(sheet, KEY_ROW, number), item.key)
-        sheet.cell(KEY_ROW, number).font = _KEY_FONT
-    sheet.row_dimensions[SECTION_ROW].height = _height(section_lines)
-    sheet.row_dimensions[HEADER_ROW].height = _height(header_lines)
-    sheet.row_dimensions[KEY_ROW].hidden = True
-    sheet.freeze_panes = f"B{FIRST_ROW}"
+        write_text(sheet, KEY_ROW, number, item.key, _KEY)
+    sheet.height(SECTION_ROW, _height(section_lines))
+    sheet.height(HEADER_ROW, _height(header_lines))
+    sheet.hide_row(KEY_ROW)
+    sheet.frozen = (FIRST_ROW, 2)
 
 
-def _write_value(cell: Cell, field: Field, value: object) -> None:
+def _write_value(sheet: Sheet, row: int, column: int, field: Field, value: object) -> None:
     if field.kind == Kind.DATE and isinstance(value, dt.date):
-        cell.value = value.date() if isinstance(value, dt.datetime) else value
-        cell.number_format = DATE_FORMAT
+        day = value.date() if isinstance(value, dt.datetime) else value
+        if day < _FIRST_SERIAL_DATE:  # Excel has no serial for it: the text it would show
+            write_text(sheet, row, column, f"{day.day}-{day.month}-{day.year}", _DATE)
+        else:
+            sheet.set(row, column, day, _DATE)
     elif field.kind == Kind.CHECKBOX:
-        write_text(cell, TRUE_TEXT if value else FALSE_TEXT)
+        write_text(sheet, row, column, TRUE_TEXT if value else FALSE_TEXT)
     elif field.kind in (Kind.DROPDOWN, Kind.COMBO_BOX):
         text = str(value)
-        write_text(cell, next((c.display for c in field.choices if c.value == text), text))
+        display = next((c.display for c in field.choices if c.value == text), text)
+        write_text(sheet, row, column, display)
     else:
-        write_text(cell, str(value))
+        write_text(sheet, row, column, str(value))
 
 
 def _rows(
@@ -425,7 +400,7 @@ def _rows(
 
 
 def build_workbook(template: Template, records: Iterable[Mapping[str, object]] = ()) -> Workbook:
-    """The input workbook in memory (for callers that add sheets); save it with
+    """The input workbook in memory (for callers that add sheets); write it with
     :func:`save_workbook`. Raises :class:`ValidationError` naming a record that does not fit."""
     fields = columns(template)
     if len(fields) >= MAX_COLUMNS:
@@ -436,38 +411,25 @@ def build_workbook(template: Template, records: Iterable[Mapping[str, object]] =
             f"the column {NAME_COLUMN}. Fill this template from JSON instead",
         )
     book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = SHEET
-    help_sheet = book.create_sheet(HELP_SHEET)
-    lists = book.create_sheet(LISTS_SHEET)
-    lists.sheet_state = "hidden"
+    sheet = book.add_sheet(SHEET)
+    help_sheet = book.add_sheet(HELP_SHEET)
+    lists = book.add_sheet(LISTS_SHEET, hidden=True)
     _layout(sheet, fields)
     _validations(sheet, lists, fields)
     _help_sheet(help_sheet, template, fields)
-    answer: StyleArray | None = None
+    widths = [_width(item) for item in fields]
     for row, (name, values) in enumerate(_rows(template, fields, records), FIRST_ROW):
-        name_cell = _cell(sheet, row, 1)
-        if answer is None:
-            name_cell.alignment = _ANSWER
-            answer = copy(name_cell._style)  # type: ignore[attr-defined]
-        # Every answer cell starts with the same style (wrapped, top): copied as openpyxl copies
-        # cells, instead of looking the alignment up in the workbook's style list for each cell.
-        name_cell._style = copy(answer)  # type: ignore[attr-defined]
-        write_text(name_cell, name)
+        write_text(sheet, row, 1, name)
         texts = [(name, float(_WIDTH_NAME))]
         for number, item in enumerate(fields, 2):
             value = values.get(item.key)
             if value is not None:
-                cell = _cell(sheet, row, number)
-                cell._style = copy(answer)  # type: ignore[attr-defined]
-                _write_value(cell, item, value)
+                _write_value(sheet, row, number, item, value)
                 if isinstance(value, str):
-                    texts.append((value, _width(item)))
+                    texts.append((value, widths[number - 2]))
         height = row_height(texts)
         if height is not None:
-            sheet.row_dimensions[row].height = height
-    book.active = 0
+            sheet.height(row, height)
     return book
 
 
@@ -489,66 +451,9 @@ def write_workbook(
     save_workbook(build_workbook(template, records), path, overwrite=overwrite)
 
 
-def print_setup(sheet: Worksheet) -> None:
-    """Set a sheet up for printing: landscape A4, one page wide (as many pages down as needed),
-    the header rows (those above the frozen panes) on every page, and the used columns as the
-    print area (whole columns: rows people add later print too)."""
-    setup = sheet.page_setup
-    setup.orientation = "landscape"
-    setup.paperSize = sheet.PAPERSIZE_A4
-    setup.fitToWidth = 1
-    setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    frozen = sheet.freeze_panes
-    if frozen:
-        header = int(frozen.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) - 1
-        if header > 0:
-            sheet.print_title_rows = f"1:{header}"
-    sheet.print_area = f"A1:{get_column_letter(max(sheet.max_column, 1))}{_LAST_ROW}"
-
-
-def workbook_bytes(book: Workbook) -> bytes:
-    """An openpyxl workbook as .xlsx bytes that pass the Open XML SDK validator; every visible
-    sheet is set up for printing (:func:`print_setup`)."""
-    for sheet in book.worksheets:
-        if sheet.sheet_state == "visible":
-            print_setup(sheet)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return _excel_font_order(buffer.getvalue())
-
-
 def save_workbook(book: Workbook, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
-    """Save a workbook at once (a temporary file, then a rename), as Excel orders its styles."""
-    atomic_write(path, workbook_bytes(book), overwrite=overwrite)
-
-
-# The order Excel writes (and the Open XML SDK requires) inside <font>; openpyxl writes name,
-# family and color before sz, which Excel accepts but the schema validator rejects.
-_FONT_ORDER = {
-    name: rank
-    for rank, name in enumerate(
-        ("b", "i", "strike", "condense", "extend", "outline", "shadow", "u", "vertAlign", "sz",
-         "color", "name", "family", "charset", "scheme")
-    )
-}  # fmt: skip
-_STYLES_PART = "xl/styles.xml"
-
-
-def _excel_font_order(package: bytes) -> bytes:
-    """The saved workbook with the children of every ``<font>`` in Excel's order."""
-    source = zipfile.ZipFile(io.BytesIO(package))
-    output = io.BytesIO()
-    with source, zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename == _STYLES_PART:
-                root = ox.parse(data)
-                for font in root.iter(f"{{{SPREADSHEET_NS}}}font"):
-                    font[:] = sorted(font, key=lambda e: _FONT_ORDER.get(ox.local_name(e), 99))
-                data = ox.serialize(root)
-            target.writestr(info, data)
-    return output.getvalue()
+    """Save a workbook at once (a temporary file, then a rename)."""
+    atomic_write(path, book.to_bytes(), overwrite=overwrite)
 
 
 # == reading: the layout =========================================================================
@@ -590,7 +495,7 @@ def _find_columns(
     header_row, header_cells = header
     names = [c for c, v in header_cells.items() if resolver.is_name(_text(v))]
     if len(names) > 1:
-        letters = " and ".join(f"{get_column_letter(c)}{header_row}" for c in names)
+        letters = " and ".join(f"{column_letter(c)}{header_row}" for c in names)
         raise DataFileError(f"{place}: two columns '{NAME_COLUMN}' ({letters}); keep one")
     name = names[0]
     key_cells = next((cells for n, cells in rows if n == header_row + 1), {})
@@ -604,7 +509,7 @@ def _find_columns(
     # key row without any key, or no key row at all, leaves the questions in the header.
     if any(t.strip() in resolver.by_key for t in keys.values()) or (labelled and keys):
         for column, text in sorted(keys.items()):
-            cell = f"{_sheet_ref(sheet)}!{get_column_letter(column)}{header_row + 1}"
+            cell = f"{_sheet_ref(sheet)}!{column_letter(column)}{header_row + 1}"
             where[column] = f"{workbook.path}, cell {cell}"
             fields[column] = resolver.key(text, where[column])
         first = header_row + 2
@@ -617,7 +522,7 @@ def _find_columns(
             text = _text(value)
             if column == name or text is None or not text.strip():
                 continue
-            cell = f"{_sheet_ref(sheet)}!{get_column_letter(column)}{header_row}"
+            cell = f"{_sheet_ref(sheet)}!{column_letter(column)}{header_row}"
             where[column] = f"{workbook.path}, cell {cell}"
             fields[column] = resolver.key_or_label(text, where[column], hint=hint)
         first = header_row + (2 if labelled else 1)
@@ -635,6 +540,8 @@ def read_workbook(
     a row with bad answers, no name or a name used before is yielded as a :class:`RecordError`.
     """
     source = Path(path)
+    from .xlsx import CellValue, XlsxReader  # openpyxl's number formats: only when reading
+
     workbook = XlsxReader(source)
     try:
         sheet, part = workbook.find_sheet(SHEET)
@@ -648,7 +555,7 @@ def read_workbook(
         builder = RecordBuilder(template, base=source.parent)
         prefix = _sheet_ref(sheet)
 
-        letters = {c: get_column_letter(c) for c in (layout.name, *layout.fields)}
+        letters = {c: column_letter(c) for c in (layout.name, *layout.fields)}
         empty = CellValue(None, None)
         wanted = {layout.name, *layout.fields}
 

@@ -51,6 +51,8 @@ from .template import Template
 if TYPE_CHECKING:
     from docx.document import Document as PyDocxDocument
 
+    from .workbook import Sheet
+
 __all__ = [
     "DEFAULT_THRESHOLD",
     "Carried",
@@ -722,39 +724,31 @@ def summary(migrations: Sequence[Migration]) -> list[QuestionSummary]:
     return list(found.values())
 
 
-def _text_cell(cell: object, value: object) -> None:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+def _put(sheet: Sheet, row: int, column: int, value: object) -> None:
+    from .excel import ANSWER
 
-    assert isinstance(cell, Cell)
     if isinstance(value, float):
-        cell.value = value
-        cell.number_format = "0.00"
-    elif isinstance(value, int):
-        cell.value = value
+        sheet.set(row, column, value, replace(ANSWER, number_format="0.00"))
+    elif isinstance(value, int) and not isinstance(value, bool):
+        sheet.set(row, column, value, ANSWER)
     else:
         # Text stays text: an answer starting with "=" is not a formula.
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", str(value))
-        cell.data_type = "s"
+        sheet.set(row, column, str(value), ANSWER)
 
 
 def report_workbook(migrations: Sequence[Migration]) -> bytes:
     """The migration report as .xlsx bytes: sheet "Migratie" with one row per answer or open
     question (answers in full), sheet "Samenvatting" with one row per old question."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
+    from .workbook import Style, Workbook
 
-    from .excel import workbook_bytes
-
+    bold = Style(bold=True)
     book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = REPORT_SHEET
-    sheet.append([name for name, _ in REPORT_COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    sheet = book.add_sheet(REPORT_SHEET)
+    for column, (name, width) in enumerate(REPORT_COLUMNS, 1):
+        sheet.set(1, column, name, bold)
+        sheet.column(column, width)
     answer_column = [name for name, _ in REPORT_COLUMNS].index("antwoord")
-    wrap = Alignment(wrap_text=True, vertical="top")
+    line = 1
     for migration in migrations:
         for row in _rows(migration):
             answer = str(row[answer_column] or "")
@@ -764,36 +758,25 @@ def report_workbook(migrations: Sequence[Migration]) -> bytes:
                 values[answer_column] = chunk or None
                 if n:
                     values[-1] = f"vervolg {n + 1} van {len(chunks)}"
-                sheet.append([None] * len(values))
-                line = sheet.max_row
+                line += 1
                 for column, value in enumerate(values, 1):
-                    if value is None:
-                        continue
-                    cell = sheet.cell(line, column)
-                    _text_cell(cell, value)
-                    cell.alignment = wrap
-    for column, (_, width) in enumerate(REPORT_COLUMNS, 1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
+                    if value is not None:
+                        _put(sheet, line, column, value)
+    sheet.frozen = (2, 1)
+    sheet.filter = True
 
-    totals = book.create_sheet(SUMMARY_SHEET)
-    totals.append([name for name, _ in SUMMARY_COLUMNS])
-    for cell in totals[1]:
-        cell.font = Font(bold=True)
-    for item in summary(migrations):
-        line = totals.max_row + 1
+    totals = book.add_sheet(SUMMARY_SHEET)
+    for column, (name, width) in enumerate(SUMMARY_COLUMNS, 1):
+        totals.set(1, column, name, bold)
+        totals.column(column, width)
+    for line, item in enumerate(summary(migrations), 2):
         values = [item.section, item.question, item.carried, item.fuzzy, item.dropped,
                   "\n".join(sorted(item.new_questions)) or None]  # fmt: skip
         for column, value in enumerate(values, 1):
             if value is not None:
-                cell = totals.cell(line, column)
-                _text_cell(cell, value)
-                cell.alignment = wrap
-    for column, (_, width) in enumerate(SUMMARY_COLUMNS, 1):
-        totals.column_dimensions[get_column_letter(column)].width = width
-    totals.freeze_panes = "A2"
-    return workbook_bytes(book)
+                _put(totals, line, column, value)
+    totals.frozen = (2, 1)
+    return book.to_bytes()
 
 
 def _indent(text: str, prefix: str) -> str:

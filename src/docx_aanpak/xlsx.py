@@ -28,6 +28,7 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, fr
 from . import _ooxml as ox
 from .errors import DataFileError
 from .package import DEFAULT_LIMITS, Limits, MiB
+from .workbook import MAX_COLUMN, MAX_ROW
 
 __all__ = ["MAX_COLUMN", "MAX_ROW", "SPREADSHEET_NS", "CellValue", "XlsxReader", "error_name"]
 
@@ -45,10 +46,6 @@ _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _MAX_PART = 64 * 1024 * 1024  # workbook, relationships and styles parts are small
 _UNESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _DIGITS = re.compile(r"[0-9]{1,9}")  # ASCII digits only: "²".isdigit() is true, int("²") fails
-MAX_ROW = 1_048_576
-"""The last row of a sheet in Excel and LibreOffice Calc; a higher row number is damage."""
-MAX_COLUMN = 16_384
-"""The last column of a sheet (XFD) in Excel and LibreOffice Calc."""
 
 # Excel's error values, as Dutch Excel and LibreOffice Calc show them. Calc has more errors than
 # a workbook file can store: it saves its "Err:502" (invalid argument) and others as #VALUE!.
