@@ -1299,3 +1299,33 @@ def test_a_template_with_more_questions_than_columns_is_refused(tmp_path: Path) 
     with pytest.raises(TemplateError, match=r"veel\.docx: has 16,384 questions .* 16,383"):
         write_workbook(target, template)
     assert not target.exists()
+
+
+def _greedy_lines(text: str, width: float) -> int:
+    """Greedy word wrap, word by word: the reference the row heights are checked against."""
+    chars = max(int(width * 0.9) - 1, 4)
+    total = 0
+    for part in text.split("\n"):
+        lines, used = 1, 0
+        for word in part.split():
+            size = len(word)
+            if used and used + 1 + size <= chars:
+                used += 1 + size
+                continue
+            if used:
+                lines += 1
+            lines += (size - 1) // chars  # a long word fills whole lines
+            used = size - (size - 1) // chars * chars
+        total += lines
+    return total
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(alphabet="ab \n\tcd-", max_size=200),
+    st.sampled_from([4.0, 5.0, 8.0, 14.0, 30.0, 45.0, 60.0]),
+)
+def test_wrapped_line_count_is_a_greedy_word_wrap(text: str, width: float) -> None:
+    from docx_aanpak.excel import _lines
+
+    assert _lines(text, width) == _greedy_lines(text, width)
