@@ -234,3 +234,39 @@ def test_collect_honours_the_duplicate_tags_option(tmp_path: Path) -> None:
         collect(paths, duplicate_tags="error")
     template = Template.open(plan(""), duplicate_tags="merge")
     assert collect(paths, template).ok  # the template's setting applies to the plans
+
+
+def test_an_answer_the_templates_list_lacks_is_collected_not_refused(tmp_path: Path) -> None:
+    """A plan made from an older template version whose list had another choice: its answer is
+    written to the workbook as it is, and the other plans are not lost over it."""
+    from corpus.cases import NL, dropdown_run
+    from corpus.word import build_docx, heading, p
+    from docx_aanpak.collect import write_collection
+
+    def template(choices: list[tuple[str, str]]) -> bytes:
+        return build_docx(
+            heading("Algemene gegevens", 1, NL)
+            + p("Wat is de status van het plan?")
+            + p(dropdown_run(None, choices, tag=None, alias=None))
+        )
+
+    current = [("Concept", "concept"), ("Vastgesteld", "vastgesteld")]
+    older = [*current, ("In voorbereiding", "in voorbereiding")]
+    tpl = Template.open(template(current), name="nieuw.docx")
+    [key] = [f.key for f in tpl.fields]
+    plans = tmp_path / "plannen"
+    plans.mkdir()
+    Template.open(template(older)).fill({key: "in voorbereiding"}, title="Ede").save(
+        plans / "Ede.docx"
+    )
+    tpl.fill({key: "concept"}, title="Epe").save(plans / "Epe.docx")
+    collection = collect(sorted(plans.glob("*.docx")), tpl)
+    assert [p.values[key] for p in collection.plans] == ["in voorbereiding", "concept"]
+    target = tmp_path / "verzameld.xlsx"
+    write_collection(target, collection)
+    assert_valid(target)
+    sheet = load_workbook(target)["Plannen"]
+    assert [(sheet.cell(r, 1).value, sheet.cell(r, 2).value) for r in (4, 5)] == [
+        ("Ede", "in voorbereiding"),
+        ("Epe", "Concept"),
+    ]

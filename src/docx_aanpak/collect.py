@@ -654,6 +654,6 @@ def write_collection(
     from .excel import build_workbook, save_workbook
 
     records = [{"Gemeente": p.name, **p.values} for p in collection.plans]
-    book = build_workbook(collection.template, records)
+    book = build_workbook(collection.template, records, extracted=True)
     _progress_sheet(book, collection)
     save_workbook(book, path, overwrite=overwrite)

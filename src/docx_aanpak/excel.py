@@ -369,22 +369,29 @@ def _write_value(sheet: Sheet, row: int, column: int, field: Field, value: objec
 
 
 def _rows(
-    template: Template, fields: list[Field], records: Iterable[Mapping[str, object]]
-) -> Iterator[tuple[str, dict[str, object]]]:
-    """Validated (name, values) of each record; a ValidationError names the record."""
+    template: Template,
+    fields: list[Field],
+    records: Iterable[Mapping[str, object]],
+    *,
+    extracted: bool = False,
+) -> Iterator[tuple[str, Mapping[str, object]]]:
+    """Validated (name, values) of each record; a ValidationError names the record. Extracted
+    values are only checked for what a cell cannot hold."""
     by_key = {f.key: f for f in fields}
     for number, record in enumerate(records, 1):
         raw_name = record.get(NAME_COLUMN)
         name = "" if raw_name is None else str(raw_name).strip()
         shown = f"record {number}" + (f" ({name})" if name else "")
-        values = {k: v for k, v in record.items() if k != NAME_COLUMN}
         wrong_name = name_problem(name)
         if wrong_name:
             raise ValidationError([Problem(wrong_name, label=NAME_COLUMN)], context=shown)
-        try:
-            validated = template.validate(values)
-        except ValidationError as e:
-            raise ValidationError(e.problems, context=shown) from None
+        validated: Mapping[str, object] = record
+        if not extracted:
+            values = {k: v for k, v in record.items() if k != NAME_COLUMN}
+            try:
+                validated = template.validate(values)
+            except ValidationError as e:
+                raise ValidationError(e.problems, context=shown) from None
         long = [
             Problem(
                 f"has {len(str(v))} characters; an Excel cell holds at most {MAX_CELL_TEXT}",
@@ -399,9 +406,16 @@ def _rows(
         yield name, validated
 
 
-def build_workbook(template: Template, records: Iterable[Mapping[str, object]] = ()) -> Workbook:
+def build_workbook(
+    template: Template, records: Iterable[Mapping[str, object]] = (), *, extracted: bool = False
+) -> Workbook:
     """The input workbook in memory (for callers that add sheets); write it with
-    :func:`save_workbook`. Raises :class:`ValidationError` naming a record that does not fit."""
+    :func:`save_workbook`. Raises :class:`ValidationError` naming a record that does not fit.
+
+    ``extracted``: the values were read from plans (:func:`~docx_aanpak.collect.collect`), so
+    they are typed already and written as they are, not validated against the template's
+    model: an answer the template's lists do not hold is kept, not refused.
+    """
     fields = columns(template)
     if len(fields) >= MAX_COLUMNS:
         raise TemplateError(
@@ -418,7 +432,9 @@ def build_workbook(template: Template, records: Iterable[Mapping[str, object]] =
     _validations(sheet, lists, fields)
     _help_sheet(help_sheet, template, fields)
     widths = [_width(item) for item in fields]
-    for row, (name, values) in enumerate(_rows(template, fields, records), FIRST_ROW):
+    for row, (name, values) in enumerate(
+        _rows(template, fields, records, extracted=extracted), FIRST_ROW
+    ):
         write_text(sheet, row, 1, name)
         texts = [(name, float(_WIDTH_NAME))]
         for number, item in enumerate(fields, 2):
