@@ -135,3 +135,36 @@ def test_a_document_of_another_template_is_refused_when_extracting(template_path
     other = next(c for c in CASES if c.name == "rich_text_block_body")
     with pytest.raises(TemplateMismatchError, match="was not made from"):
         Template.open(template_path).extract(other.build())
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"<!DOCTYPE x><x/>",
+        b'<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>',
+        b"<x>Let op!</x><!DOCTYPE y>",
+        b"!<!DOCTYPE",
+        b"<!-- ! --><x/>",
+        b"<x>!!</x>",
+        b"<x/>",
+        b"",
+        "\ufeff<!DOCTYPE x><x/>".encode("utf-16-le"),
+        "<x>Let op!</x><!DOCTYPE y>".encode("utf-16-le"),
+        "<x>Let op!</x>".encode("utf-16-le"),
+        "<!DOCTYPE x><x/>".encode("utf-16-be"),  # found by libxml2 once parsed
+    ],
+)
+def test_the_doctype_search_finds_what_a_plain_search_finds(data: bytes) -> None:
+    """A DOCTYPE is searched from the first "!" on: the same answer as searching it all."""
+    from docx_aanpak._ooxml import _declares_doctype
+
+    plain = b"<!DOCTYPE" in data or "<!DOCTYPE".encode("utf-16-le") in data
+    assert _declares_doctype(data) == plain
+
+
+@pytest.mark.parametrize("data", [b'<x xml:id="1"/>', b'<x><a xml:id="q"/><a xml:id="q"/></x>'])
+def test_a_malformed_or_repeated_xml_id_is_not_well_formed(data: bytes) -> None:
+    from docx_aanpak import _ooxml as ox
+
+    with pytest.raises(ox.XmlSyntaxError):
+        ox.parse(data)
