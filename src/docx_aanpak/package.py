@@ -8,6 +8,7 @@ copied as already-compressed data.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import posixpath
@@ -65,6 +66,18 @@ class Relationship:
     type: str
     target: str  # resolved part name for internal targets, the raw target for external ones
     external: bool
+
+
+_T_RELATIONSHIP = f"{{{ox.NS['pr']}}}Relationship"
+
+
+@functools.lru_cache(maxsize=1024)
+def _resolve(base: str, target: str) -> str:
+    """The part name an internal relationship target of a part in folder ``base`` points to
+    (worked out once: the parts of every plan point to the same names)."""
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(base, target))
 
 
 def _utf16(text: str) -> bytes:
@@ -176,14 +189,11 @@ class Package:
         if rels_part is not None:
             root = self.xml(rels_part)
             base = posixpath.dirname(source)
-            for rel in root.iter(f"{{{ox.NS['pr']}}}Relationship"):
+            for rel in root.iter(_T_RELATIONSHIP):
                 rid, rtype, target = rel.get("Id", ""), rel.get("Type", ""), rel.get("Target", "")
                 external = rel.get("TargetMode", "Internal") == "External"
                 if not external:
-                    if target.startswith("/"):
-                        target = target.lstrip("/")
-                    else:
-                        target = posixpath.normpath(posixpath.join(base, target))
+                    target = _resolve(base, target)
                 result.append(Relationship(rid, rtype, target, external))
         self._rels[source] = result
         return result
@@ -378,12 +388,14 @@ def _outside(member: str) -> bool:
     """Whether a zip member name points outside the package (``/abs``, ``C:``, ``../x``)."""
     if member.startswith(("/", "\\")) or _DRIVE.match(member):
         return True
-    return any(segment == ".." for segment in re.split(r"[/\\]", member))
+    return ".." in member and any(segment == ".." for segment in re.split(r"[/\\]", member))
 
 
 def _rels_source(member: str) -> str | None:
     """The part whose relationships a ``_rels/*.rels`` member holds ('' for the package), or
     None for any other member."""
+    if not member.lower().endswith(".rels"):
+        return None
     directory, base = posixpath.split(member)
     if posixpath.basename(directory).lower() != "_rels" or not base.lower().endswith(".rels"):
         return None
@@ -482,7 +494,13 @@ def open_package(
             f"the parts declare {declared // MiB} MB uncompressed (limit "
             f"{limits.max_total_bytes // MiB} MB); refusing a possible zip bomb",
         )
-    return _assemble(name, _Members(name, archive, infos, limits))
+    return _assemble(name, _Members(name, archive, infos, limits, data))
+
+
+_LOCAL_HEADER = struct.Struct("<IHHHHHIIIHH")
+# Flag bits zipfile refuses or needs a password for: encrypted, compressed patch data, strong
+# encryption.
+_SPECIAL_FLAGS = 0x1 | 0x20 | 0x40
 
 
 class _Members(Mapping[str, bytes]):
@@ -490,10 +508,16 @@ class _Members(Mapping[str, bytes]):
     needs a few of its parts, and filling copies the others compressed as they are."""
 
     def __init__(
-        self, name: str, archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: Limits
+        self,
+        name: str,
+        archive: zipfile.ZipFile,
+        infos: list[zipfile.ZipInfo],
+        limits: Limits,
+        data: bytes,
     ) -> None:
         self._name = name
         self._archive = archive
+        self._data = data
         self._infos = {info.filename: info for info in infos}
         self._limits = limits
         self._inflated: dict[str, bytes] = {}
@@ -513,7 +537,50 @@ class _Members(Mapping[str, bytes]):
     def __contains__(self, member: object) -> bool:
         return member in self._infos
 
+    def _direct(self, info: zipfile.ZipInfo) -> bytes | None:
+        """A deflated member inflated straight from the archive's bytes, when it is whole: its
+        local header agrees with the directory, and it inflates to exactly the size and CRC-32
+        the directory declares (what zipfile returns then, without the cost of its file
+        objects). None for anything else (and for a member larger than the limit): zipfile reads
+        it, and names what is wrong."""
+        if (
+            info.compress_type != zipfile.ZIP_DEFLATED
+            or info.flag_bits & _SPECIAL_FLAGS
+            or info.file_size > self._limits.max_part_bytes
+        ):
+            return None
+        data, offset = self._data, info.header_offset
+        if offset < 0 or offset + _LOCAL_HEADER.size > len(data):
+            return None
+        header = _LOCAL_HEADER.unpack_from(data, offset)
+        if header[0] != 0x04034B50:
+            return None
+        start = offset + _LOCAL_HEADER.size
+        raw_name = data[start : start + header[9]]
+        try:
+            local_name = raw_name.decode("utf-8" if header[2] & 0x800 else "cp437")
+        except UnicodeDecodeError:
+            return None
+        if local_name != info.orig_filename:
+            return None
+        start += header[9] + header[10]
+        end = start + info.compress_size
+        limit = getattr(info, "_end_offset", None)  # newer zipfile refuses overlapping members
+        if end > len(data) or (limit is not None and end > limit):
+            return None
+        inflater = zlib.decompressobj(-15)
+        try:
+            content = inflater.decompress(data[start:end], info.file_size + 1)
+        except zlib.error:
+            return None
+        if not inflater.eof or len(content) != info.file_size or zlib.crc32(content) != info.CRC:
+            return None
+        return content
+
     def _inflate(self, info: zipfile.ZipInfo) -> bytes:
+        direct = self._direct(info)
+        if direct is not None:
+            return direct
         name, limit = self._name, self._limits.max_part_bytes
         try:
             with self._archive.open(info) as member:
@@ -556,9 +623,10 @@ def _assemble(name: str, parts: Mapping[str, bytes]) -> Package:
     )
     types = probe.xml(ct_name)
     for element in types:
-        if not ox.is_element(element):
+        tag = element.tag
+        if not isinstance(tag, str):  # a comment or processing instruction
             continue
-        kind = ox.local_name(element)
+        kind = tag.rpartition("}")[2]
         if kind == "Override":
             overrides[element.get("PartName", "").lower()] = element.get("ContentType", "")
         elif kind == "Default":
@@ -596,6 +664,7 @@ def _assemble(name: str, parts: Mapping[str, bytes]) -> Package:
         defaults=defaults,
         originals=originals,
     )
+    package._rels.update(probe._rels)  # the package's relationships, read once
     _check_relationships(package)
     return package
 
