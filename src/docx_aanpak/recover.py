@@ -278,7 +278,8 @@ class PlanReader:
                     lines.extend(block_paragraphs(block))
             text = "\n".join(lines)
             value = text
-        if text.strip() and text.strip() in self._placeholder_of(control, shape):
+        stripped = text.strip()
+        if stripped and stripped in self._placeholder_of(control, shape):
             return None
         return value
 
