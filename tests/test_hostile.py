@@ -251,3 +251,51 @@ def test_a_damaged_or_stored_member_is_read_by_zipfile_with_the_same_result(
     direct = read()
     monkeypatch.setattr(_Members, "_direct", lambda self, info: None)
     assert read() == direct
+
+
+# -- relationships and content types, worked out once per part -------------------------------------
+
+
+def _with_part(data: bytes, name: str, content: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            target.writestr(info, content if info.filename == name else source.read(info))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("part", "content", "error", "phrase"),
+    [
+        ("_rels/.rels", b"<Relationships", CorruptDocumentError, "not well-formed XML"),
+        ("[Content_Types].xml", b"<!DOCTYPE x><x/>", UnsafeDocumentError, "DOCTYPE"),
+        ("word/_rels/document.xml.rels", b"<x/>&", CorruptDocumentError, "not well-formed"),
+    ],
+)
+def test_a_broken_relationships_or_content_types_part_is_refused_every_time(
+    part: str, content: bytes, error: type[Exception], phrase: str, template_path: Path
+) -> None:
+    data = _with_part(template_path.read_bytes(), part, content)
+    for _ in range(2):  # errors are not kept
+        with pytest.raises(error) as info:
+            Template.open(data, name="kapot.docx")
+        assert "kapot.docx" in str(info.value) and part in str(info.value)
+        assert phrase in str(info.value)
+
+
+def test_large_relationships_parts_read_the_same_as_small_ones(template_path: Path) -> None:
+    """Parts too large to keep are read each time, with the same result."""
+    from docx_aanpak.package import _KEPT_PART_BYTES, open_package
+
+    data = template_path.read_bytes()
+    rels = zipfile.ZipFile(io.BytesIO(data)).read("word/_rels/document.xml.rels")
+    padded = rels.replace(b"?>", b"?>" + b" " * _KEPT_PART_BYTES, 1)
+    small, large = (
+        open_package(data),
+        open_package(_with_part(data, "word/_rels/document.xml.rels", padded)),
+    )
+    assert large.relationships("word/document.xml") == small.relationships("word/document.xml")
+    assert open_package(data).relationships("") == small.relationships("")

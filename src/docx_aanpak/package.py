@@ -16,10 +16,10 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 from urllib.parse import unquote
 
 from . import _ooxml as ox
@@ -33,6 +33,7 @@ from .errors import (
 __all__ = ["DEFAULT_LIMITS", "Limits", "Package", "Relationship", "open_package"]
 
 MiB = 1024 * 1024
+_T = TypeVar("_T")
 
 CT_DOCUMENT = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 CT_TEMPLATE = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
@@ -69,6 +70,59 @@ class Relationship:
 
 
 _T_RELATIONSHIP = f"{{{ox.NS['pr']}}}Relationship"
+
+
+# Relationships and content types parts up to this size are worked out once and kept (the
+# plans made from one template hold the same ones, of a few KB); larger ones each time.
+_KEPT_PART_BYTES = 16 * 1024
+
+
+def _relationships_in(data: bytes, base: str) -> tuple[Relationship, ...]:
+    """The relationships a relationships part holds, the targets resolved from folder ``base``.
+    Raises what :func:`ox.parse` raises."""
+    if len(data) <= _KEPT_PART_BYTES:
+        return _kept_relationships(data, base)
+    return _read_relationships(data, base)
+
+
+def _read_relationships(data: bytes, base: str) -> tuple[Relationship, ...]:
+    result = []
+    for rel in ox.parse(data).iter(_T_RELATIONSHIP):
+        rid, rtype, target = rel.get("Id", ""), rel.get("Type", ""), rel.get("Target", "")
+        external = rel.get("TargetMode", "Internal") == "External"
+        if not external:
+            target = _resolve(base, target)
+        result.append(Relationship(rid, rtype, target, external))
+    return tuple(result)
+
+
+_kept_relationships = functools.lru_cache(maxsize=64)(_read_relationships)
+
+
+def _content_types_in(data: bytes) -> tuple[Mapping[str, str], Mapping[str, str]]:
+    """The content types part: content types by part name (lower case, ``Override``) and by
+    extension (``Default``). Raises what :func:`ox.parse` raises."""
+    if len(data) <= _KEPT_PART_BYTES:
+        return _kept_content_types(data)
+    return _read_content_types(data)
+
+
+def _read_content_types(data: bytes) -> tuple[Mapping[str, str], Mapping[str, str]]:
+    overrides: dict[str, str] = {}
+    defaults: dict[str, str] = {}
+    for element in ox.parse(data):
+        tag = element.tag
+        if not isinstance(tag, str):  # a comment or processing instruction
+            continue
+        kind = tag.rpartition("}")[2]
+        if kind == "Override":
+            overrides[element.get("PartName", "").lower()] = element.get("ContentType", "")
+        elif kind == "Default":
+            defaults[element.get("Extension", "").lower()] = element.get("ContentType", "")
+    return overrides, defaults
+
+
+_kept_content_types = functools.lru_cache(maxsize=64)(_read_content_types)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -187,14 +241,8 @@ class Package:
         rels_part = self.find(self.rels_name(source)) if source else self.find("_rels/.rels")
         result: list[Relationship] = []
         if rels_part is not None:
-            root = self.xml(rels_part)
             base = posixpath.dirname(source)
-            for rel in root.iter(_T_RELATIONSHIP):
-                rid, rtype, target = rel.get("Id", ""), rel.get("Type", ""), rel.get("Target", "")
-                external = rel.get("TargetMode", "Internal") == "External"
-                if not external:
-                    target = _resolve(base, target)
-                result.append(Relationship(rid, rtype, target, external))
+            result = list(self._parsed(rels_part, lambda data: _relationships_in(data, base)))
         self._rels[source] = result
         return result
 
@@ -210,8 +258,13 @@ class Package:
 
     def xml(self, partname: str) -> ox.Element:
         """Parse one XML part; errors name the file and the part."""
+        return self._parsed(partname, ox.parse)
+
+    def _parsed(self, partname: str, parse: Callable[[bytes], _T]) -> _T:
+        """What ``parse`` (:func:`ox.parse`, or a function that calls it) makes of a part;
+        errors name the file and the part."""
         try:
-            return ox.parse(self.parts[partname])
+            return parse(self.parts[partname])
         except ox.XmlDoctypeError as e:
             raise UnsafeDocumentError(self.name, f"part {partname} {e}") from e
         except ox.XmlSyntaxError as e:
@@ -621,16 +674,9 @@ def _assemble(name: str, parts: Mapping[str, bytes]) -> Package:
         overrides=overrides,
         defaults=defaults,
     )
-    types = probe.xml(ct_name)
-    for element in types:
-        tag = element.tag
-        if not isinstance(tag, str):  # a comment or processing instruction
-            continue
-        kind = tag.rpartition("}")[2]
-        if kind == "Override":
-            overrides[element.get("PartName", "").lower()] = element.get("ContentType", "")
-        elif kind == "Default":
-            defaults[element.get("Extension", "").lower()] = element.get("ContentType", "")
+    by_name, by_extension = probe._parsed(ct_name, _content_types_in)
+    overrides.update(by_name)  # copies: the package's own
+    defaults.update(by_extension)
     main = [
         r for r in probe.relationships("") if r.type == ox.RT_OFFICE_DOCUMENT and not r.external
     ]
