@@ -971,6 +971,7 @@ class Snapshot(ContentControl):
         "_level",
         "_parent",
         "_props",
+        "_showing",
         "_text",
         "in_order",
         "parent_tag",
@@ -991,6 +992,7 @@ class Snapshot(ContentControl):
         self._content: ox.Element | None = None
         self._has_content = False
         self._level: Level | None = None
+        self._showing: bool | None = None
         self._text: str | None = None
 
     def _pr(self, name: str) -> ox.Element | None:
@@ -1030,7 +1032,9 @@ class Snapshot(ContentControl):
 
     @property
     def showing_placeholder(self) -> bool:
-        return ox.on(self._property(T_SHOWING))
+        if self._showing is None:
+            self._showing = ox.on(self._property(T_SHOWING))
+        return self._showing
 
     @property
     def placeholder_docpart(self) -> str | None:
