@@ -132,6 +132,11 @@ class Level(StrEnum):
     ROW = "row"
 
 
+# Looked up once: an enum member lookup costs more than the comparisons reading makes with it.
+_RICH = Kind.RICH_TEXT
+_BLOCK, _RUN, _CELL, _ROW = Level.BLOCK, Level.RUN, Level.CELL, Level.ROW
+_CELL_OR_ROW = (Level.CELL, Level.ROW)
+
 _KIND_BY_TAG = {
     f"{{{W}}}text": Kind.PLAIN_TEXT,
     f"{{{W}}}dropDownList": Kind.DROPDOWN,
@@ -420,14 +425,14 @@ def _level_in(parent: ox.Element | None, tag: str | None) -> Level:
         parent = None if sdt is None else sdt.getparent()
         tag = None if parent is None else parent.tag
     if parent is None:
-        return Level.BLOCK
+        return _BLOCK
     if tag in _INLINE_PARENTS:
-        return Level.RUN
+        return _RUN
     if tag == ox.W_TR:
-        return Level.CELL
+        return _CELL
     if tag == ox.W_TBL:
-        return Level.ROW
-    return Level.BLOCK
+        return _ROW
+    return _BLOCK
 
 
 @dataclass(frozen=True, slots=True)
@@ -652,11 +657,11 @@ class ContentControl:
         if content is None:
             return ""
         level = self.level
-        if level == Level.RUN:
+        if level == _RUN:
             out: list[str] = []
             _inline_text(content, out, skip_controls=False)
             return "".join(out)
-        if level in (Level.CELL, Level.ROW):
+        if level in _CELL_OR_ROW:
             cell = self._target_cell()
             return "\n".join(block_paragraphs(cell)) if cell is not None else ""
         return "\n".join(block_paragraphs(content))
@@ -1021,7 +1026,7 @@ class Snapshot(ContentControl):
                     kind = _kind_named(child, tag)
                 if kind is not None:
                     break
-            self._kind = Kind.RICH_TEXT if kind is None else kind
+            self._kind = _RICH if kind is None else kind
         return self._kind
 
     @property

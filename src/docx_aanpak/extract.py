@@ -22,6 +22,12 @@ from .scan import Field, Location
 __all__ = ["ExtractWarning", "extract_values", "read_field"]
 
 
+# Kinds looked up once: an enum member lookup costs more than the comparison (reading a plan
+# compares a few per field).
+_REPEATING, _PICTURE = Kind.REPEATING_SECTION, Kind.PICTURE
+_TEXT = (Kind.RICH_TEXT, Kind.PLAIN_TEXT)
+
+
 class ExtractWarning(UserWarning):
     """Controls sharing a tag hold different answers (the first one was taken), or a control's
     data binding cannot be followed (the text it shows was taken)."""
@@ -34,7 +40,7 @@ def _read_control(
     reader: PlanReader | None = None,
     position: int = 0,
 ) -> object:
-    if item.kind == Kind.REPEATING_SECTION:
+    if item.kind == _REPEATING:
         rows = []
         for entry in control.items():
             sdts = list(entry.element.iter(ox.W_SDT))
@@ -49,7 +55,7 @@ def _read_control(
             if any(v is not None for v in row.values()):
                 rows.append(row)
         return rows or None
-    if item.kind == Kind.PICTURE:
+    if item.kind == _PICTURE:
         return None
     binding = control.binding
     if binding is not None and not control.showing_placeholder:
@@ -69,7 +75,7 @@ def _read_control(
     if reader is None:
         return control.value
     kind = control.kind
-    if kind in (Kind.RICH_TEXT, Kind.PLAIN_TEXT):
+    if kind in _TEXT:
         # What ``control.value`` gives for text, reading the text once.
         showing = control.showing_placeholder
         text = "" if showing else control.text
