@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import warnings
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -389,3 +390,49 @@ def test_a_snapshot_of_an_odd_control_reads_what_the_control_reads(odd: str, wra
     assert [t for t, _ in snapshot.in_order] == [c.tag for c in children]
     parent = element.getparent()
     assert snapshot.parent_tag == (None if parent is None else parent.tag)
+
+
+# -- parts without controls ----------------------------------------------------------------------
+
+FOOTER = "word/footer1.xml"
+
+
+def test_a_part_seen_without_controls_gives_the_same_signature_unparsed(
+    shipped: Template, tmp_path: Path
+) -> None:
+    """The template's footer holds no controls: in a second plan it is not parsed again, and
+    the signature is what the elements give."""
+    first, second = shipped_plans(shipped, tmp_path)[:2]
+    for path in (first, second):
+        document = Document.open(path)
+        assert signature(document) == plain_signature(Document.open(path))
+    assert FOOTER in {s.name for s in document.story_parts()}
+    assert document.unparsed(FOOTER) is not None  # the second plan's footer: not parsed
+
+
+def test_a_part_changed_in_memory_is_read_from_its_tree(shipped: Template, tmp_path: Path) -> None:
+    path = shipped_plans(shipped, tmp_path)[0]
+    signature(Document.open(path))  # the footer is now known to hold no controls
+    document = Document.open(path)
+    footer = document.tree(FOOTER)
+    paragraph = next(footer.iter(ox.W_P))
+    sdt = ox.sub(paragraph, "w:sdt")
+    ox.sub(ox.sub(sdt, "w:sdtPr"), "w:tag", {"w:val": "nieuw"})
+    assert document.unparsed(FOOTER) is None
+    found = dict(signature(document))
+    assert found[FOOTER] == dict(plain_signature(document))[FOOTER] != ()
+
+
+def test_a_broken_part_is_refused_though_a_good_one_was_seen(
+    shipped: Template, tmp_path: Path
+) -> None:
+    path = shipped_plans(shipped, tmp_path)[0]
+    signature(Document.open(path))
+    broken = tmp_path / "kapot.docx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(broken, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            target.writestr(info, data[:-20] if info.filename == FOOTER else data)
+    with recorded():
+        read = _read(broken, contexts(shipped)[-1], {})
+    assert read.error is not None and FOOTER in read.error and "not well-formed" in read.error

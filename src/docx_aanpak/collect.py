@@ -158,6 +158,12 @@ _VOLATILE = frozenset(
 )
 
 
+# Story parts seen to hold no controls (a template's headers and footers), by their bytes: the
+# same part of another plan holds none either, and is not parsed again.
+_NO_CONTROLS: set[bytes] = set()
+_KEPT_PARTS, _KEPT_BYTES = 64, 64 * 1024
+
+
 def signature(
     document: Document, controls: dict[str, Sequence[ContentControl]] | None = None
 ) -> Signature:
@@ -165,11 +171,22 @@ def signature(
     (its parent element), part by part: two documents with the same signature have the same
     fields in the same places, at the same levels. ``controls`` receives each part's controls,
     read once (:class:`~docx_aanpak.controls.Snapshot`)."""
-    parts = []
-    for story, root in document.iter_story_trees():
-        found = [Snapshot(element) for element in root.iter(ox.W_SDT)]
+    parts: list[tuple[str, tuple[tuple[object, ...], ...]]] = []
+    for story in document.story_parts():
+        data = document.unparsed(story.name)
+        if data is not None and data in _NO_CONTROLS:
+            parts.append((story.name, ()))
+            continue
+        found = [Snapshot(element) for element in document.tree(story.name).iter(ox.W_SDT)]
         if controls is not None:
             controls[story.name] = found
+        if (
+            not found
+            and data is not None
+            and len(data) <= _KEPT_BYTES
+            and len(_NO_CONTROLS) < _KEPT_PARTS
+        ):
+            _NO_CONTROLS.add(data)
         described = []
         for control in found:
             kinds: list[object] = []
