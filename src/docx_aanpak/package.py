@@ -610,10 +610,13 @@ class _Members(Mapping[str, bytes]):
             return None
         start = offset + _LOCAL_HEADER.size
         raw_name = data[start : start + header[9]]
-        try:
-            local_name = raw_name.decode("utf-8" if header[2] & 0x800 else "cp437")
-        except UnicodeDecodeError:
-            return None
+        if raw_name.isascii():  # as UTF-8 and as code page 437: the same, sooner
+            local_name = raw_name.decode("ascii")
+        else:
+            try:
+                local_name = raw_name.decode("utf-8" if header[2] & 0x800 else "cp437")
+            except UnicodeDecodeError:
+                return None
         if local_name != info.orig_filename:
             return None
         start += header[9] + header[10]
