@@ -964,14 +964,13 @@ def _first_child(element: ox.Element, tag: str) -> ox.Element | None:
 
 
 class Snapshot(ContentControl):
-    """A control read once: its properties (``w:sdtPr``) are read in one pass when it is made,
-    and its kind, content, level and text when first asked for, and kept. For reading a
+    """A control read once: its properties (``w:sdtPr``) and content are found in one pass when
+    it is made, its kind, level and text when first asked for, and kept. For reading a
     document that does not change meanwhile (collecting reads thousands of controls); what it
     read is not updated when the control is written."""
 
     __slots__ = (
         "_content",
-        "_has_content",
         "_kind",
         "_level",
         "_parent",
@@ -987,15 +986,21 @@ class Snapshot(ContentControl):
         self._parent = parent = element.getparent()
         self.parent_tag = None if parent is None else parent.tag
         """The tag of the element it sits in (None for a control that is a root)."""
-        pr = _first_child(element, T_SDT_PR)
+        pr = content = None  # the first of each, in one pass over its (two or three) children
+        for child in element:
+            tag = child.tag
+            if tag == T_SDT_PR:
+                if pr is None:
+                    pr = child
+            elif tag == T_SDT_CONTENT and content is None:
+                content = child
         self.in_order: tuple[tuple[str, ox.Element], ...] = (
             () if pr is None else tuple([(tag, c) for c in pr if isinstance(tag := c.tag, str)])
         )
         """The elements of its ``w:sdtPr`` in document order, each with its tag."""
         self._props: dict[str, ox.Element] | None = None
         self._kind: Kind | None = None
-        self._content: ox.Element | None = None
-        self._has_content = False
+        self._content = content
         self._level: Level | None = None
         self._showing: bool | None = None
         self._text: str | None = None
@@ -1011,9 +1016,6 @@ class Snapshot(ContentControl):
 
     @property
     def content(self) -> ox.Element | None:
-        if not self._has_content:
-            self._content = next(self.element.iterchildren(T_SDT_CONTENT), None)
-            self._has_content = True
         return self._content
 
     @property
