@@ -161,7 +161,7 @@ _VOLATILE = frozenset(
 # Story parts seen to hold no controls (a template's headers and footers), by their bytes: the
 # same part of another plan holds none either, and is not parsed again.
 _NO_CONTROLS: set[bytes] = set()
-_KEPT_PARTS, _KEPT_BYTES = 64, 64 * 1024
+_KEPT_PARTS, _KEPT_BYTES = 64, 16 * 1024
 
 
 def signature(
