@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from . import _ooxml as ox
 from . import pydocx
-from .controls import ContentControl, block_paragraphs
+from .controls import ContentControl, Snapshot, block_paragraphs
 from .document import Document
 from .errors import DocxAanpakError
 from .extract import extract_values
@@ -158,31 +158,48 @@ Signature = tuple[tuple[str, tuple[tuple[object, ...], ...]], ...]
 _VOLATILE = frozenset(
     ox.qn(name) for name in ("w:showingPlcHdr", "w:rPr", "w:placeholder", "w:temporary")
 )
-_T_SDT_PR = ox.qn("w:sdtPr")
 
 
-def signature(document: Document, sdts: dict[str, list[ox.Element]] | None = None) -> Signature:
+# Story parts seen to hold no controls (a template's headers and footers), by their bytes: the
+# same part of another plan holds none either, and is not parsed again.
+_NO_CONTROLS: set[bytes] = set()
+_KEPT_PARTS, _KEPT_BYTES = 64, 16 * 1024
+
+
+def signature(
+    document: Document, controls: dict[str, Sequence[ContentControl]] | None = None
+) -> Signature:
     """What every control is (its properties' elements, tag, title and id) and where it sits
     (its parent element), part by part: two documents with the same signature have the same
-    fields in the same places, at the same levels. ``sdts`` receives each part's controls."""
-    parts = []
-    found = {} if sdts is None else sdts
-    for story, root in document.iter_story_trees():
-        controls = []
-        elements = found[story.name] = list(root.iter(ox.W_SDT))
-        for element in elements:
-            pr = element.find(_T_SDT_PR)
+    fields in the same places, at the same levels. ``controls`` receives each part's controls,
+    read once (:class:`~docx_aanpak.controls.Snapshot`)."""
+    parts: list[tuple[str, tuple[tuple[object, ...], ...]]] = []
+    for story in document.story_parts():
+        data = document.unparsed(story.name)
+        if data is not None and data in _NO_CONTROLS:
+            parts.append((story.name, ()))
+            continue
+        found = [Snapshot(element) for element in document.tree(story.name).iter(ox.W_SDT)]
+        if controls is not None:
+            controls[story.name] = found
+        if (
+            not found
+            and data is not None
+            and len(data) <= _KEPT_BYTES
+            and len(_NO_CONTROLS) < _KEPT_PARTS
+        ):
+            _NO_CONTROLS.add(data)
+        described = []
+        for control in found:
             kinds: list[object] = []
-            if pr is not None:
-                for child in pr:
-                    if child.tag in _VOLATILE or not isinstance(child.tag, str):
-                        continue
-                    kinds.append(child.tag)
-                    if child.tag in _NAMED:
-                        kinds.append(child.get(ox.W_VAL))
-            parent = element.getparent()
-            controls.append((None if parent is None else parent.tag, *kinds))
-        parts.append((story.name, tuple(controls)))
+            for tag, child in control.in_order:
+                if tag in _VOLATILE:
+                    continue
+                kinds.append(tag)
+                if tag in _NAMED:
+                    kinds.append(child.get(ox.W_VAL))
+            described.append((control.parent_tag, *kinds))
+        parts.append((story.name, tuple(described)))
     return tuple(parts)
 
 
@@ -294,12 +311,12 @@ def _read_values(
     document: Document,
     fields: Sequence[Field],
     shapes: Mapping[str, tuple[Shape, ...]],
-    sdts: dict[str, list[ox.Element]] | None = None,
+    controls: dict[str, Sequence[ContentControl]] | None = None,
 ) -> tuple[dict[str, object], tuple[str, ...]]:
     reader = PlanReader(document, shapes)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        values = extract_values(document, fields, reader=reader, cache=sdts)
+        values = extract_values(document, fields, reader=reader, controls=controls)
     return values, tuple(str(w.message) for w in caught)
 
 
@@ -307,8 +324,8 @@ def _read(path: Path, context: _Context, cache: dict[Signature, list[Field]]) ->
     try:
         document = context.open(path)
         title = (document.core_property("dc:title") or "").strip()
-        sdts: dict[str, list[ox.Element]] = {}
-        own = signature(document, sdts)
+        controls: dict[str, Sequence[ContentControl]] = {}
+        own = signature(document, controls)
         fields = cache.get(own)
         new = fields is None
         if fields is None:
@@ -319,12 +336,8 @@ def _read(path: Path, context: _Context, cache: dict[Signature, list[Field]]) ->
         libreoffice, showing = False, 0
         if not context.known:  # no template: these choose the plan to read the reference from
             libreoffice = written_by_libreoffice(document)
-            showing = sum(
-                ContentControl(element).showing_placeholder
-                for elements in sdts.values()
-                for element in elements
-            )
-        values, notes = _read_values(document, fields, context.shapes, sdts)
+            showing = sum(c.showing_placeholder for found in controls.values() for c in found)
+        values, notes = _read_values(document, fields, context.shapes, controls)
         sent = tuple(fields) if new else None
         return _Read(path, title, own, sent, values, notes, libreoffice, showing)
     except DocxAanpakError as e:

@@ -24,6 +24,7 @@ __all__ = [
     "Description",
     "Kind",
     "Level",
+    "Snapshot",
     "TextFormat",
     "block_paragraphs",
     "inline_items",
@@ -41,6 +42,8 @@ T_SDT_CONTENT = f"{{{W}}}sdtContent"
 T_SDT_END_PR = f"{{{W}}}sdtEndPr"
 T_RPR = f"{{{W}}}rPr"
 T_PPR = f"{{{W}}}pPr"
+T_PLACEHOLDER = f"{{{W}}}placeholder"
+T_DOC_PART = f"{{{W}}}docPart"
 T_RSTYLE = f"{{{W}}}rStyle"
 T_RFONTS = f"{{{W}}}rFonts"
 T_TCPR = f"{{{W}}}tcPr"
@@ -129,6 +132,11 @@ class Level(StrEnum):
     ROW = "row"
 
 
+# Looked up once: an enum member lookup costs more than the comparisons reading makes with it.
+_RICH = Kind.RICH_TEXT
+_BLOCK, _RUN, _CELL, _ROW = Level.BLOCK, Level.RUN, Level.CELL, Level.ROW
+_CELL_OR_ROW = (Level.CELL, Level.ROW)
+
 _KIND_BY_TAG = {
     f"{{{W}}}text": Kind.PLAIN_TEXT,
     f"{{{W}}}dropDownList": Kind.DROPDOWN,
@@ -188,20 +196,31 @@ class Binding:
 # -- text of WordprocessingML content --------------------------------------------------------
 
 
+# What a tab, a break or a non-breaking hyphen in a run shows.
+_RUN_CHARACTERS = {
+    f"{{{W}}}tab": "\t",
+    f"{{{W}}}ptab": "\t",
+    f"{{{W}}}br": "\n",
+    f"{{{W}}}cr": "\n",
+    f"{{{W}}}noBreakHyphen": "-",
+}
+T_SYM = f"{{{W}}}sym"
+T_CHAR = f"{{{W}}}char"
+T_CUSTOM_XML = f"{{{W}}}customXml"
+# Block containers whose paragraphs are read through (tables by their cells).
+_BLOCK_CONTAINERS = frozenset({ox.W_TR, ox.W_TC, T_SDT_CONTENT, T_CUSTOM_XML})
+
+
 def run_text_into(run: ox.Element, out: list[str]) -> None:
     """Append the visible text of one run to ``out``."""
     for child in run:
         tag = child.tag
         if tag == ox.W_T:
             out.append(child.text or "")
-        elif tag in (f"{{{W}}}tab", f"{{{W}}}ptab"):
-            out.append("\t")
-        elif tag in (f"{{{W}}}br", f"{{{W}}}cr"):
-            out.append("\n")
-        elif tag == f"{{{W}}}noBreakHyphen":
-            out.append("-")
-        elif tag == f"{{{W}}}sym":
-            code = child.get(f"{{{W}}}char")
+        elif tag in _RUN_CHARACTERS:
+            out.append(_RUN_CHARACTERS[tag])
+        elif tag == T_SYM:
+            code = child.get(T_CHAR)
             if code:
                 with contextlib.suppress(ValueError):
                     out.append(chr(int(code, 16)))
@@ -221,13 +240,19 @@ def inline_items(element: ox.Element) -> Iterator[ox.Element]:
 
 
 def _inline_text(element: ox.Element, out: list[str], skip_controls: bool) -> None:
-    for item in inline_items(element):
-        if item.tag == ox.W_R:
-            run_text_into(item, out)
-        elif not skip_controls:
-            content = item.find(T_SDT_CONTENT)
-            if content is not None:
-                _inline_text(content, out, skip_controls)
+    """The text of the runs :func:`inline_items` finds (and of the controls' content), read in
+    one walk."""
+    for child in element:
+        tag = child.tag
+        if tag == ox.W_R:
+            run_text_into(child, out)
+        elif tag == ox.W_SDT:
+            if not skip_controls:
+                content = child.find(T_SDT_CONTENT)
+                if content is not None:
+                    _inline_text(content, out, skip_controls)
+        elif isinstance(tag, str) and tag not in SKIP_TEXT:
+            _inline_text(child, out, skip_controls)
 
 
 def paragraph_text(paragraph: ox.Element, *, skip_controls: bool = False) -> str:
@@ -243,11 +268,13 @@ def block_paragraphs(container: ox.Element, *, skip_controls: bool = False) -> l
     for child in container:
         tag = child.tag
         if tag == ox.W_P:
-            out.append(paragraph_text(child, skip_controls=skip_controls))
+            pieces: list[str] = []  # paragraph_text(child), without the call
+            _inline_text(child, pieces, skip_controls)
+            out.append("".join(pieces))
         elif tag == ox.W_TBL:
             for cell in child.iter(ox.W_TC):
                 out.extend(block_paragraphs(cell, skip_controls=skip_controls))
-        elif tag in (ox.W_TR, ox.W_TC, T_SDT_CONTENT, f"{{{W}}}customXml"):
+        elif tag in _BLOCK_CONTAINERS:
             out.extend(block_paragraphs(child, skip_controls=skip_controls))
         elif tag == ox.W_SDT and not skip_controls:
             content = child.find(T_SDT_CONTENT)
@@ -318,15 +345,19 @@ def _fit(cx: str | None, cy: str | None, width: int, height: int) -> tuple[int, 
     return max(1, round(frame_cy * width / height)), frame_cy  # as high as the frame
 
 
+def _kind_named(child: ox.Element, tag: str) -> Kind | None:
+    """The kind one element of a ``w:sdtPr`` (whose tag is ``tag``) names, if any."""
+    kind = _KIND_BY_TAG.get(tag)
+    if kind is None and tag == T_ALTERNATE:
+        kind = next((_KIND_BY_TAG[e.tag] for e in child.iter() if e.tag in _KIND_BY_TAG), None)
+    return kind
+
+
 def _kind_of(pr: ox.Element | None) -> Kind:
     """What a control holds, from its ``w:sdtPr`` (no type element: rich text)."""
     if pr is not None:
         for child in pr:
-            kind = _KIND_BY_TAG.get(child.tag)
-            if kind is None and child.tag == T_ALTERNATE:
-                kind = next(
-                    (_KIND_BY_TAG[e.tag] for e in child.iter() if e.tag in _KIND_BY_TAG), None
-                )
+            kind = _kind_named(child, child.tag)
             if kind is not None:
                 return kind
     return Kind.RICH_TEXT
@@ -356,6 +387,11 @@ def _binding_of(pr: ox.Element | None) -> Binding | None:
     element = pr.find(T_DATA_BINDING)
     if element is None:
         element = pr.find(T_DATA_BINDING_15)
+    return _binding_in(element)
+
+
+def _binding_in(element: ox.Element | None) -> Binding | None:
+    """The binding a ``w:dataBinding`` or ``w15:dataBinding`` element describes."""
     if element is None:
         return None
 
@@ -379,6 +415,24 @@ def _multiline(kind: Kind, text: ox.Element | None) -> bool:
 def _lock(element: ox.Element | None) -> str | None:
     value = ox.wval(element)
     return None if value in (None, "unlocked") else value
+
+
+def _level_in(parent: ox.Element | None, tag: str | None) -> Level:
+    """The level of a control in ``parent`` (whose tag is ``tag``): what holds it, looking
+    through the content of controls around it."""
+    while parent is not None and tag == T_SDT_CONTENT:
+        sdt = parent.getparent()
+        parent = None if sdt is None else sdt.getparent()
+        tag = None if parent is None else parent.tag
+    if parent is None:
+        return _BLOCK
+    if tag in _INLINE_PARENTS:
+        return _RUN
+    if tag == ox.W_TR:
+        return _CELL
+    if tag == ox.W_TBL:
+        return _ROW
+    return _BLOCK
 
 
 @dataclass(frozen=True, slots=True)
@@ -441,18 +495,7 @@ class ContentControl:
     @property
     def level(self) -> Level:
         parent = self.element.getparent()
-        while parent is not None and parent.tag == T_SDT_CONTENT:
-            sdt = parent.getparent()
-            parent = None if sdt is None else sdt.getparent()
-        if parent is None:
-            return Level.BLOCK
-        if parent.tag in _INLINE_PARENTS:
-            return Level.RUN
-        if parent.tag == ox.W_TR:
-            return Level.CELL
-        if parent.tag == ox.W_TBL:
-            return Level.ROW
-        return Level.BLOCK
+        return _level_in(parent, None if parent is None else parent.tag)
 
     @property
     def tag(self) -> str | None:
@@ -614,11 +657,11 @@ class ContentControl:
         if content is None:
             return ""
         level = self.level
-        if level == Level.RUN:
+        if level == _RUN:
             out: list[str] = []
             _inline_text(content, out, skip_controls=False)
             return "".join(out)
-        if level in (Level.CELL, Level.ROW):
+        if level in _CELL_OR_ROW:
             cell = self._target_cell()
             return "\n".join(block_paragraphs(cell)) if cell is not None else ""
         return "\n".join(block_paragraphs(content))
@@ -908,3 +951,114 @@ class ContentControl:
             last.addnext(clone)
             last = clone
         return self.items()
+
+
+def _first_child(element: ox.Element, tag: str) -> ox.Element | None:
+    """``element.find(tag)``, looking at the first child first (where Word writes ``w:sdtPr``
+    and ``w:docPart``): the same element, sooner."""
+    if len(element):
+        first = element[0]
+        if first.tag == tag:
+            return first
+    return element.find(tag)
+
+
+class Snapshot(ContentControl):
+    """A control read once: its properties (``w:sdtPr``) and content are found in one pass when
+    it is made, its kind, level and text when first asked for, and kept. For reading a
+    document that does not change meanwhile (collecting reads thousands of controls); what it
+    read is not updated when the control is written."""
+
+    __slots__ = (
+        "_content",
+        "_kind",
+        "_level",
+        "_parent",
+        "_props",
+        "_showing",
+        "_text",
+        "in_order",
+        "parent_tag",
+    )
+
+    def __init__(self, element: ox.Element) -> None:
+        super().__init__(element)
+        self._parent = parent = element.getparent()
+        self.parent_tag = None if parent is None else parent.tag
+        """The tag of the element it sits in (None for a control that is a root)."""
+        pr = content = None  # the first of each, in one pass over its (two or three) children
+        for child in element:
+            tag = child.tag
+            if tag == T_SDT_PR:
+                if pr is None:
+                    pr = child
+            elif tag == T_SDT_CONTENT and content is None:
+                content = child
+        self.in_order: tuple[tuple[str, ox.Element], ...] = (
+            () if pr is None else tuple([(tag, c) for c in pr if isinstance(tag := c.tag, str)])
+        )
+        """The elements of its ``w:sdtPr`` in document order, each with its tag."""
+        self._props: dict[str, ox.Element] | None = None
+        self._kind: Kind | None = None
+        self._content = content
+        self._level: Level | None = None
+        self._showing: bool | None = None
+        self._text: str | None = None
+
+    def _pr(self, name: str) -> ox.Element | None:
+        return self._property(ox.qn(name))
+
+    def _property(self, tag: str) -> ox.Element | None:
+        """The first element of its ``w:sdtPr`` with this tag."""
+        if self._props is None:
+            self._props = dict(reversed(self.in_order))  # the first of each tag is kept
+        return self._props.get(tag)
+
+    @property
+    def content(self) -> ox.Element | None:
+        return self._content
+
+    @property
+    def kind(self) -> Kind:
+        if self._kind is None:
+            kind = None
+            for tag, child in self.in_order:
+                kind = _KIND_BY_TAG.get(tag)
+                if kind is None and tag == T_ALTERNATE:
+                    kind = _kind_named(child, tag)
+                if kind is not None:
+                    break
+            self._kind = _RICH if kind is None else kind
+        return self._kind
+
+    @property
+    def level(self) -> Level:
+        if self._level is None:
+            self._level = _level_in(self._parent, self.parent_tag)
+        return self._level
+
+    @property
+    def showing_placeholder(self) -> bool:
+        if self._showing is None:
+            self._showing = ox.on(self._property(T_SHOWING))
+        return self._showing
+
+    @property
+    def placeholder_docpart(self) -> str | None:
+        placeholder = self._property(T_PLACEHOLDER)
+        if placeholder is None:
+            return None
+        return ox.wval(_first_child(placeholder, T_DOC_PART))
+
+    @property
+    def binding(self) -> Binding | None:
+        element = self._property(T_DATA_BINDING)
+        if element is None:
+            element = self._property(T_DATA_BINDING_15)
+        return _binding_in(element)
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = super().text
+        return self._text

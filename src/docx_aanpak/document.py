@@ -184,6 +184,13 @@ class Document:
             self._trees[part] = tree
         return tree
 
+    def unparsed(self, part: str) -> bytes | None:
+        """A part's bytes as the package holds them, while this document has not parsed, changed
+        or added it (its tree is what counts then: None)."""
+        if part in self._trees or part in self._blobs or part in self._new_parts:
+            return None
+        return self.package.parts.get(part)
+
     def mark_changed(self, part: str) -> None:
         self._changed.add(part)
 

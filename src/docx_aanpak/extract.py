@@ -17,9 +17,15 @@ from .binding import UnsupportedXPathError, read_binding, value_from_text
 from .controls import ContentControl, Kind
 from .document import Document
 from .recover import PlanReader, Shape
-from .scan import Field
+from .scan import Field, Location
 
 __all__ = ["ExtractWarning", "extract_values", "read_field"]
+
+
+# Kinds looked up once: an enum member lookup costs more than the comparison (reading a plan
+# compares a few per field).
+_REPEATING, _PICTURE = Kind.REPEATING_SECTION, Kind.PICTURE
+_TEXT = (Kind.RICH_TEXT, Kind.PLAIN_TEXT)
 
 
 class ExtractWarning(UserWarning):
@@ -34,7 +40,7 @@ def _read_control(
     reader: PlanReader | None = None,
     position: int = 0,
 ) -> object:
-    if item.kind == Kind.REPEATING_SECTION:
+    if item.kind == _REPEATING:
         rows = []
         for entry in control.items():
             sdts = list(entry.element.iter(ox.W_SDT))
@@ -49,7 +55,7 @@ def _read_control(
             if any(v is not None for v in row.values()):
                 rows.append(row)
         return rows or None
-    if item.kind == Kind.PICTURE:
+    if item.kind == _PICTURE:
         return None
     binding = control.binding
     if binding is not None and not control.showing_placeholder:
@@ -69,7 +75,7 @@ def _read_control(
     if reader is None:
         return control.value
     kind = control.kind
-    if kind in (Kind.RICH_TEXT, Kind.PLAIN_TEXT):
+    if kind in _TEXT:
         # What ``control.value`` gives for text, reading the text once.
         showing = control.showing_placeholder
         text = "" if showing else control.text
@@ -79,20 +85,31 @@ def _read_control(
     return reader.read(control, kind, item.key, item.label, position, value)
 
 
+def _control_at(
+    document: Document, location: Location, controls: dict[str, Sequence[ContentControl]]
+) -> ContentControl:
+    found = controls.get(location.part)
+    if found is None:
+        root = document.tree(location.part)
+        found = controls[location.part] = [ContentControl(e) for e in root.iter(ox.W_SDT)]
+    return found[location.index]
+
+
 def read_field(
     document: Document,
     item: Field,
-    cache: dict[str, list[ox.Element]] | None = None,
+    controls: dict[str, Sequence[ContentControl]] | None = None,
     reader: PlanReader | None = None,
 ) -> object:
-    """The value of one field in a document whose controls sit where the field says."""
-    cache = {} if cache is None else cache
+    """The value of one field in a document whose controls sit where the field says.
+    ``controls`` may hold each part's controls in document order, found before."""
+    controls = {} if controls is None else controls
+    if len(item.locations) == 1:  # most fields: one control
+        control = _control_at(document, item.location, controls)
+        return _read_control(document, control, item, reader, 0)
     values = []
     for position, location in enumerate(item.locations):
-        sdts = cache.get(location.part)
-        if sdts is None:
-            sdts = cache[location.part] = list(document.tree(location.part).iter(ox.W_SDT))
-        control = ContentControl(sdts[location.index])
+        control = _control_at(document, location, controls)
         values.append(_read_control(document, control, item, reader, position))
     first = values[0]
     if any(v != first for v in values[1:]):
@@ -112,14 +129,15 @@ def extract_values(
     *,
     shapes: Mapping[str, tuple[Shape, ...]] | None = None,
     reader: PlanReader | None = None,
-    cache: dict[str, list[ox.Element]] | None = None,
+    controls: dict[str, Sequence[ContentControl]] | None = None,
 ) -> dict[str, object]:
     """``{key: value}`` for every field, in field order (``None`` where unfilled).
 
     ``shapes`` (:func:`docx_aanpak.recover.shapes_of` of the template the document was made
     from) tell placeholders and answers split out of their controls apart more surely.
-    ``cache`` may hold each part's ``w:sdt`` elements in document order, found before.
+    ``controls`` may hold each part's controls in document order, found before (snapshots,
+    :class:`~docx_aanpak.controls.Snapshot`, read each control once).
     """
-    cache = {} if cache is None else cache
+    controls = {} if controls is None else controls
     reader = reader or PlanReader(document, shapes)
-    return {item.key: read_field(document, item, cache, reader) for item in fields}
+    return {item.key: read_field(document, item, controls, reader) for item in fields}

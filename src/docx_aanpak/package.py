@@ -8,6 +8,7 @@ copied as already-compressed data.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import posixpath
@@ -15,10 +16,10 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 from urllib.parse import unquote
 
 from . import _ooxml as ox
@@ -32,6 +33,7 @@ from .errors import (
 __all__ = ["DEFAULT_LIMITS", "Limits", "Package", "Relationship", "open_package"]
 
 MiB = 1024 * 1024
+_T = TypeVar("_T")
 
 CT_DOCUMENT = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 CT_TEMPLATE = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
@@ -65,6 +67,71 @@ class Relationship:
     type: str
     target: str  # resolved part name for internal targets, the raw target for external ones
     external: bool
+
+
+_T_RELATIONSHIP = f"{{{ox.NS['pr']}}}Relationship"
+
+
+# Relationships and content types parts up to this size are worked out once and kept (the
+# plans made from one template hold the same ones, of a few KB); larger ones each time.
+_KEPT_PART_BYTES = 16 * 1024
+
+
+def _relationships_in(data: bytes, base: str) -> tuple[Relationship, ...]:
+    """The relationships a relationships part holds, the targets resolved from folder ``base``.
+    Raises what :func:`ox.parse` raises."""
+    if len(data) <= _KEPT_PART_BYTES:
+        return _kept_relationships(data, base)
+    return _read_relationships(data, base)
+
+
+def _read_relationships(data: bytes, base: str) -> tuple[Relationship, ...]:
+    result = []
+    for rel in ox.parse(data).iter(_T_RELATIONSHIP):
+        rid, rtype, target = rel.get("Id", ""), rel.get("Type", ""), rel.get("Target", "")
+        external = rel.get("TargetMode", "Internal") == "External"
+        if not external:
+            target = _resolve(base, target)
+        result.append(Relationship(rid, rtype, target, external))
+    return tuple(result)
+
+
+_kept_relationships = functools.lru_cache(maxsize=64)(_read_relationships)
+
+
+def _content_types_in(data: bytes) -> tuple[Mapping[str, str], Mapping[str, str]]:
+    """The content types part: content types by part name (lower case, ``Override``) and by
+    extension (``Default``). Raises what :func:`ox.parse` raises."""
+    if len(data) <= _KEPT_PART_BYTES:
+        return _kept_content_types(data)
+    return _read_content_types(data)
+
+
+def _read_content_types(data: bytes) -> tuple[Mapping[str, str], Mapping[str, str]]:
+    overrides: dict[str, str] = {}
+    defaults: dict[str, str] = {}
+    for element in ox.parse(data):
+        tag = element.tag
+        if not isinstance(tag, str):  # a comment or processing instruction
+            continue
+        kind = tag.rpartition("}")[2]
+        if kind == "Override":
+            overrides[element.get("PartName", "").lower()] = element.get("ContentType", "")
+        elif kind == "Default":
+            defaults[element.get("Extension", "").lower()] = element.get("ContentType", "")
+    return overrides, defaults
+
+
+_kept_content_types = functools.lru_cache(maxsize=64)(_read_content_types)
+
+
+@functools.lru_cache(maxsize=1024)
+def _resolve(base: str, target: str) -> str:
+    """The part name an internal relationship target of a part in folder ``base`` points to
+    (worked out once: the parts of every plan point to the same names)."""
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(base, target))
 
 
 def _utf16(text: str) -> bytes:
@@ -174,17 +241,8 @@ class Package:
         rels_part = self.find(self.rels_name(source)) if source else self.find("_rels/.rels")
         result: list[Relationship] = []
         if rels_part is not None:
-            root = self.xml(rels_part)
             base = posixpath.dirname(source)
-            for rel in root.iter(f"{{{ox.NS['pr']}}}Relationship"):
-                rid, rtype, target = rel.get("Id", ""), rel.get("Type", ""), rel.get("Target", "")
-                external = rel.get("TargetMode", "Internal") == "External"
-                if not external:
-                    if target.startswith("/"):
-                        target = target.lstrip("/")
-                    else:
-                        target = posixpath.normpath(posixpath.join(base, target))
-                result.append(Relationship(rid, rtype, target, external))
+            result = list(self._parsed(rels_part, lambda data: _relationships_in(data, base)))
         self._rels[source] = result
         return result
 
@@ -200,8 +258,13 @@ class Package:
 
     def xml(self, partname: str) -> ox.Element:
         """Parse one XML part; errors name the file and the part."""
+        return self._parsed(partname, ox.parse)
+
+    def _parsed(self, partname: str, parse: Callable[[bytes], _T]) -> _T:
+        """What ``parse`` (:func:`ox.parse`, or a function that calls it) makes of a part;
+        errors name the file and the part."""
         try:
-            return ox.parse(self.parts[partname])
+            return parse(self.parts[partname])
         except ox.XmlDoctypeError as e:
             raise UnsafeDocumentError(self.name, f"part {partname} {e}") from e
         except ox.XmlSyntaxError as e:
@@ -378,12 +441,14 @@ def _outside(member: str) -> bool:
     """Whether a zip member name points outside the package (``/abs``, ``C:``, ``../x``)."""
     if member.startswith(("/", "\\")) or _DRIVE.match(member):
         return True
-    return any(segment == ".." for segment in re.split(r"[/\\]", member))
+    return ".." in member and any(segment == ".." for segment in re.split(r"[/\\]", member))
 
 
 def _rels_source(member: str) -> str | None:
     """The part whose relationships a ``_rels/*.rels`` member holds ('' for the package), or
     None for any other member."""
+    if not member.lower().endswith(".rels"):
+        return None
     directory, base = posixpath.split(member)
     if posixpath.basename(directory).lower() != "_rels" or not base.lower().endswith(".rels"):
         return None
@@ -482,7 +547,13 @@ def open_package(
             f"the parts declare {declared // MiB} MB uncompressed (limit "
             f"{limits.max_total_bytes // MiB} MB); refusing a possible zip bomb",
         )
-    return _assemble(name, _Members(name, archive, infos, limits))
+    return _assemble(name, _Members(name, archive, infos, limits, data))
+
+
+_LOCAL_HEADER = struct.Struct("<IHHHHHIIIHH")
+# Flag bits zipfile refuses or needs a password for: encrypted, compressed patch data, strong
+# encryption.
+_SPECIAL_FLAGS = 0x1 | 0x20 | 0x40
 
 
 class _Members(Mapping[str, bytes]):
@@ -490,10 +561,16 @@ class _Members(Mapping[str, bytes]):
     needs a few of its parts, and filling copies the others compressed as they are."""
 
     def __init__(
-        self, name: str, archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: Limits
+        self,
+        name: str,
+        archive: zipfile.ZipFile,
+        infos: list[zipfile.ZipInfo],
+        limits: Limits,
+        data: bytes,
     ) -> None:
         self._name = name
         self._archive = archive
+        self._data = data
         self._infos = {info.filename: info for info in infos}
         self._limits = limits
         self._inflated: dict[str, bytes] = {}
@@ -513,7 +590,53 @@ class _Members(Mapping[str, bytes]):
     def __contains__(self, member: object) -> bool:
         return member in self._infos
 
+    def _direct(self, info: zipfile.ZipInfo) -> bytes | None:
+        """A deflated member inflated straight from the archive's bytes, when it is whole: its
+        local header agrees with the directory, and it inflates to exactly the size and CRC-32
+        the directory declares (what zipfile returns then, without the cost of its file
+        objects). None for anything else (and for a member larger than the limit): zipfile reads
+        it, and names what is wrong."""
+        if (
+            info.compress_type != zipfile.ZIP_DEFLATED
+            or info.flag_bits & _SPECIAL_FLAGS
+            or info.file_size > self._limits.max_part_bytes
+        ):
+            return None
+        data, offset = self._data, info.header_offset
+        if offset < 0 or offset + _LOCAL_HEADER.size > len(data):
+            return None
+        header = _LOCAL_HEADER.unpack_from(data, offset)
+        if header[0] != 0x04034B50:
+            return None
+        start = offset + _LOCAL_HEADER.size
+        raw_name = data[start : start + header[9]]
+        if raw_name.isascii():  # as UTF-8 and as code page 437: the same, sooner
+            local_name = raw_name.decode("ascii")
+        else:
+            try:
+                local_name = raw_name.decode("utf-8" if header[2] & 0x800 else "cp437")
+            except UnicodeDecodeError:
+                return None
+        if local_name != info.orig_filename:
+            return None
+        start += header[9] + header[10]
+        end = start + info.compress_size
+        limit = getattr(info, "_end_offset", None)  # newer zipfile refuses overlapping members
+        if end > len(data) or (limit is not None and end > limit):
+            return None
+        inflater = zlib.decompressobj(-15)
+        try:
+            content = inflater.decompress(data[start:end], info.file_size + 1)
+        except zlib.error:
+            return None
+        if not inflater.eof or len(content) != info.file_size or zlib.crc32(content) != info.CRC:
+            return None
+        return content
+
     def _inflate(self, info: zipfile.ZipInfo) -> bytes:
+        direct = self._direct(info)
+        if direct is not None:
+            return direct
         name, limit = self._name, self._limits.max_part_bytes
         try:
             with self._archive.open(info) as member:
@@ -554,15 +677,9 @@ def _assemble(name: str, parts: Mapping[str, bytes]) -> Package:
         overrides=overrides,
         defaults=defaults,
     )
-    types = probe.xml(ct_name)
-    for element in types:
-        if not ox.is_element(element):
-            continue
-        kind = ox.local_name(element)
-        if kind == "Override":
-            overrides[element.get("PartName", "").lower()] = element.get("ContentType", "")
-        elif kind == "Default":
-            defaults[element.get("Extension", "").lower()] = element.get("ContentType", "")
+    by_name, by_extension = probe._parsed(ct_name, _content_types_in)
+    overrides.update(by_name)  # copies: the package's own
+    defaults.update(by_extension)
     main = [
         r for r in probe.relationships("") if r.type == ox.RT_OFFICE_DOCUMENT and not r.external
     ]
@@ -596,6 +713,7 @@ def _assemble(name: str, parts: Mapping[str, bytes]) -> Package:
         defaults=defaults,
         originals=originals,
     )
+    package._rels.update(probe._rels)  # the package's relationships, read once
     _check_relationships(package)
     return package
 

@@ -53,6 +53,10 @@ RT_EXTENDED = (
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties"
 )
 TEXT_KINDS = frozenset({Kind.RICH_TEXT, Kind.PLAIN_TEXT, Kind.COMBO_BOX, Kind.DROPDOWN, Kind.DATE})
+# Looked up once: an enum member lookup costs more than the comparison (reading compares a few
+# per field).
+_RICH, _TEXT = Kind.RICH_TEXT, (Kind.RICH_TEXT, Kind.PLAIN_TEXT)
+_BLOCK, _RUN = Level.BLOCK, Level.RUN
 T_SECT_PR = f"{{{W}}}sectPr"
 # A table in a region compares by its text, and never equals a paragraph.
 _TABLE_MARK = "\x00table\x00"
@@ -263,10 +267,8 @@ class PlanReader:
         if kind not in TEXT_KINDS or control.showing_placeholder:
             return value
         shape = self.shape(key, position)
-        if isinstance(value, str) and kind in (Kind.RICH_TEXT, Kind.PLAIN_TEXT):
-            text = value  # what the control shows; no need to read it again
-        else:
-            text = control.text
+        # A text control's value is what it shows: no need to read it again.
+        text = value if isinstance(value, str) and kind in _TEXT else control.text
         extra = self._split_off(control, kind, key, label, shape)
         if extra:
             self.recovered[control.element] = extra
@@ -278,7 +280,8 @@ class PlanReader:
                     lines.extend(block_paragraphs(block))
             text = "\n".join(lines)
             value = text
-        if text.strip() and text.strip() in self._placeholder_of(control, shape):
+        stripped = text.strip()
+        if stripped and stripped in self._placeholder_of(control, shape):
             return None
         return value
 
@@ -287,9 +290,9 @@ class PlanReader:
     ) -> list[ox.Element]:
         """The blocks after a control that belong to its answer (LibreOffice moved them out)."""
         known = shape is not None and shape.level is not None
-        if known and shape is not None and shape.level != Level.BLOCK:
+        if known and shape is not None and shape.level != _BLOCK:
             return []
-        if kind != Kind.RICH_TEXT or control.level != Level.RUN:
+        if kind != _RICH or control.level != _RUN:
             return []
         if not known and not self.libreoffice:
             return []
