@@ -15,6 +15,7 @@ Plans are read in worker processes, like :func:`~docx_aanpak.batch.fill_many` wr
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import signal
@@ -396,6 +397,9 @@ def _read_all(paths: Sequence[Path], context: _Context, jobs: int) -> list[_Read
     method = start_method()
     if method == "fork":
         _init_worker(context)  # the children inherit it
+        # Keep the children's garbage collector off the parent's objects (as the batch does):
+        # touching them would copy the parent's heap into each worker, page by page.
+        gc.freeze()
     pool = ProcessPoolExecutor(
         jobs,
         mp_context=multiprocessing.get_context(method),
@@ -413,6 +417,8 @@ def _read_all(paths: Sequence[Path], context: _Context, jobs: int) -> list[_Read
         raise
     finally:
         _WORKER = None
+        if method == "fork":
+            gc.unfreeze()
     pool.shutdown()
     return results
 
