@@ -1329,3 +1329,19 @@ def test_wrapped_line_count_is_a_greedy_word_wrap(text: str, width: float) -> No
     from docx_aanpak.excel import _lines
 
     assert _lines(text, width) == _greedy_lines(text, width)
+
+
+def test_dates_excel_has_no_serial_for_are_written_as_their_text(
+    tmp_path: Path, small: Template
+) -> None:
+    """Excel's date serials start in 1900 (and count a 29 February 1900 that never was): an
+    older date goes into the cell as the text it shows, and reads back as the same date."""
+    key = next(f.key for f in small.fields if f.kind == Kind.DATE)
+    path = tmp_path / "oud.xlsx"
+    dates = {"Ede": dt.date(1800, 5, 4), "Epe": dt.date(1900, 2, 28), "Ens": dt.date(1900, 3, 1)}
+    write_workbook(path, small, [{NAME_COLUMN: n, key: d} for n, d in dates.items()])
+    assert ok(read(path, small)) == {n: {key: d} for n, d in dates.items()}
+    sheet = openpyxl.load_workbook(path)[SHEET]
+    assert [sheet.cell(r, 3).value for r in (4, 5)] == ["4-5-1800", "28-2-1900"]
+    assert sheet.cell(6, 3).value == dt.datetime(1900, 3, 1)
+    assert_valid(path)
