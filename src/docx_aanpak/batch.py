@@ -111,7 +111,6 @@ REPORT_SHEET = "Resultaat"
 REPORT_HEADER = ("Gemeente", "Resultaat", "Bestand", "Herkomst", "Melding")
 _REPORT_WIDTHS = (30, 14, 50, 30, 80)
 _REPORT_FILLS = {Status.FAILED: "FFFFC7CE", Status.SKIPPED: "FFFFEB9C"}  # light red, light yellow
-_CELL_LIMIT = 32_000  # Excel holds at most 32,767 characters in a cell
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -193,7 +192,7 @@ class BatchReport:
             atomic_write(target, buffer.getvalue().encode("utf-8-sig"), overwrite=overwrite)
             return
         from .excel import ANSWER, save_workbook, write_text
-        from .workbook import Workbook
+        from .workbook import Workbook, cut_to_cell
 
         book = Workbook()
         sheet = book.add_sheet(REPORT_SHEET)
@@ -202,9 +201,7 @@ class BatchReport:
             colour = _REPORT_FILLS.get(outcome.status) if outcome is not None else None
             style = header if outcome is None else replace(ANSWER, fill=colour)
             for column, text in enumerate(row, 1):
-                if len(text) > _CELL_LIMIT:
-                    text = text[:_CELL_LIMIT] + " …"
-                write_text(sheet, number, column, text, style)
+                write_text(sheet, number, column, cut_to_cell(text), style)
         for column, width in enumerate(_REPORT_WIDTHS, 1):
             sheet.column(column, width)
         sheet.frozen = (2, 1)

@@ -611,7 +611,7 @@ def _without_controls(path: Path, reference: Template, context: _Context) -> Ski
 
 def _progress_sheet(book: Workbook, collection: Collection) -> None:
     from .excel import ANSWER
-    from .workbook import ColorScale, Style, column_letter
+    from .workbook import ColorScale, Style, column_letter, cut_to_cell
 
     sheet = book.add_sheet(PROGRESS_SHEET, index=1)
     sections: dict[str, list[str]] = {}
@@ -638,7 +638,7 @@ def _progress_sheet(book: Workbook, collection: Collection) -> None:
             (len(header), list(plan.warnings)),
         ):
             if lines:
-                sheet.set(line, column, _cell_text("\n".join(lines)), ANSWER)
+                sheet.set(line, column, cut_to_cell("\n".join(lines)), ANSWER)
     last = len(collection.plans) + 1
     red, yellow, green = "FFF8696B", "FFFFEB84", "FF63BE7B"
     if last >= 2:
@@ -657,13 +657,6 @@ def _progress_sheet(book: Workbook, collection: Collection) -> None:
     sheet.column(len(header) - 1, 50)
     sheet.column(len(header), 60)
     sheet.height(1, 60)
-
-
-def _cell_text(text: str) -> str:
-    """A text cut to what a cell holds."""
-    from .workbook import MAX_CELL_TEXT
-
-    return text if len(text) <= MAX_CELL_TEXT else text[: MAX_CELL_TEXT - 2] + " …"
 
 
 def write_collection(

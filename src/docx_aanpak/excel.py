@@ -48,7 +48,16 @@ from .records import (
 )
 from .scan import Field
 from .template import Template
-from .workbook import MAX_CELL_TEXT, MAX_ROW, Sheet, Style, Validation, Workbook, column_letter
+from .workbook import (
+    FIRST_SERIAL_DATE,
+    MAX_CELL_TEXT,
+    MAX_ROW,
+    Sheet,
+    Style,
+    Validation,
+    Workbook,
+    column_letter,
+)
 from .workbook import MAX_COLUMN as MAX_COLUMNS
 
 if TYPE_CHECKING:
@@ -90,7 +99,6 @@ _WIDTH_LIST = 30
 _LINE_HEIGHT = 15.0  # points per line of 11 pt Calibri
 _SECTION_FILLS = ("FFDDEBF7", "FFE2EFDA")  # light blue, light green: alternating per section
 _NAME_FILL = "FFD9D9D9"
-_FIRST_SERIAL_DATE = dt.date(1900, 3, 1)  # Excel's first date serial that counts true days
 _FORMULA_START = ("=", "+", "-", "@", "'")
 
 ANSWER = Style(wrap=True, vertical="top")
@@ -354,7 +362,7 @@ def _layout(sheet: Sheet, fields: list[Field]) -> None:
 def _write_value(sheet: Sheet, row: int, column: int, field: Field, value: object) -> None:
     if field.kind == Kind.DATE and isinstance(value, dt.date):
         day = value.date() if isinstance(value, dt.datetime) else value
-        if day < _FIRST_SERIAL_DATE:  # Excel has no serial for it: the text it would show
+        if day < FIRST_SERIAL_DATE:  # Excel has no serial for it: the text it would show
             write_text(sheet, row, column, f"{day.day}-{day.month}-{day.year}", _DATE)
         else:
             sheet.set(row, column, day, _DATE)

@@ -77,15 +77,22 @@ _T_RELATIONSHIP = f"{{{ox.NS['pr']}}}Relationship"
 _KEPT_PART_BYTES = 16 * 1024
 
 
+def _kept_when_small(read: Callable[..., _T]) -> Callable[..., _T]:
+    """``read(data, ...)`` of a part, kept for parts up to :data:`_KEPT_PART_BYTES` (by their
+    bytes; errors are never kept) and worked out each time for larger ones."""
+    kept = functools.lru_cache(maxsize=64)(read)
+
+    @functools.wraps(read)
+    def parse(data: bytes, *args: str) -> _T:
+        return kept(data, *args) if len(data) <= _KEPT_PART_BYTES else read(data, *args)
+
+    return parse
+
+
+@_kept_when_small
 def _relationships_in(data: bytes, base: str) -> tuple[Relationship, ...]:
     """The relationships a relationships part holds, the targets resolved from folder ``base``.
     Raises what :func:`ox.parse` raises."""
-    if len(data) <= _KEPT_PART_BYTES:
-        return _kept_relationships(data, base)
-    return _read_relationships(data, base)
-
-
-def _read_relationships(data: bytes, base: str) -> tuple[Relationship, ...]:
     result = []
     for rel in ox.parse(data).iter(_T_RELATIONSHIP):
         rid, rtype, target = rel.get("Id", ""), rel.get("Type", ""), rel.get("Target", "")
@@ -96,18 +103,10 @@ def _read_relationships(data: bytes, base: str) -> tuple[Relationship, ...]:
     return tuple(result)
 
 
-_kept_relationships = functools.lru_cache(maxsize=64)(_read_relationships)
-
-
+@_kept_when_small
 def _content_types_in(data: bytes) -> tuple[Mapping[str, str], Mapping[str, str]]:
     """The content types part: content types by part name (lower case, ``Override``) and by
     extension (``Default``). Raises what :func:`ox.parse` raises."""
-    if len(data) <= _KEPT_PART_BYTES:
-        return _kept_content_types(data)
-    return _read_content_types(data)
-
-
-def _read_content_types(data: bytes) -> tuple[Mapping[str, str], Mapping[str, str]]:
     overrides: dict[str, str] = {}
     defaults: dict[str, str] = {}
     for element in ox.parse(data):
@@ -120,9 +119,6 @@ def _read_content_types(data: bytes) -> tuple[Mapping[str, str], Mapping[str, st
         elif kind == "Default":
             defaults[element.get("Extension", "").lower()] = element.get("ContentType", "")
     return overrides, defaults
-
-
-_kept_content_types = functools.lru_cache(maxsize=64)(_read_content_types)
 
 
 @functools.lru_cache(maxsize=1024)

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 __all__ = [
+    "FIRST_SERIAL_DATE",
     "MAX_CELL_TEXT",
     "MAX_COLUMN",
     "MAX_ROW",
@@ -35,6 +36,7 @@ __all__ = [
     "Validation",
     "Workbook",
     "column_letter",
+    "cut_to_cell",
 ]
 
 MAX_ROW = 1_048_576
@@ -43,6 +45,8 @@ MAX_COLUMN = 16_384
 """The last column of a sheet (XFD) in Excel and LibreOffice Calc."""
 MAX_CELL_TEXT = 32_767
 """The most characters an Excel cell holds."""
+FIRST_SERIAL_DATE = dt.date(1900, 3, 1)
+"""The first date Excel's serial numbers count right (they count a 29 February 1900)."""
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -53,7 +57,6 @@ _FONT_NAME = "Calibri"
 _FONT_SIZE = 11.0
 _DEFAULT_ROW_HEIGHT = 15.0
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
-_FIRST_SERIAL_DATE = dt.date(1900, 3, 1)  # before it, Excel's serials count a 29 February 1900
 
 # Characters XML 1.0 cannot hold (and CR, which XML turns into LF), and the "_" of a text that
 # looks like Excel's own escape: written as Excel writes them.
@@ -78,6 +81,11 @@ def _escaped(match: re.Match[str]) -> str:
 def cell_text(text: str) -> str:
     """A text as a cell holds it in the file (see the module's docstring), XML-escaped."""
     return _xml(_ESCAPE.sub(_escaped, text))
+
+
+def cut_to_cell(text: str) -> str:
+    """A text cut to what a cell holds, marked as cut with " …"."""
+    return text if len(text) <= MAX_CELL_TEXT else text[: MAX_CELL_TEXT - 2] + " …"
 
 
 @cache
@@ -452,7 +460,7 @@ def _serial(value: dt.date) -> float | int:
     moment = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
     if moment.tzinfo is not None:
         moment = moment.replace(tzinfo=None)
-    if moment.date() < _FIRST_SERIAL_DATE:
+    if moment.date() < FIRST_SERIAL_DATE:
         raise ValueError(f"{value.isoformat()} is before 1 March 1900: not an Excel date serial")
     delta = moment - _EXCEL_EPOCH
     if not isinstance(value, dt.datetime):
@@ -489,7 +497,7 @@ class Workbook:
         if not self.sheets or all(s.hidden for s in self.sheets):
             raise ValueError("a workbook needs a visible sheet")
         first = next(i for i, s in enumerate(self.sheets) if not s.hidden)
-        sheets = [s.xml(i == first) for i, s in enumerate(self.sheets)]  # registers styles
+        sheets = [s.xml(i == first) for i, s in enumerate(self.sheets)]
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
 
@@ -573,8 +581,8 @@ def _print_names(sheet: Sheet, index: int) -> Iterable[str]:
             f'<definedName name="_xlnm.Print_Titles" localSheetId="{index}">'
             f"{_xml(quoted)}!$1:${sheet.frozen[0] - 1}</definedName>"
         )
-    if sheet.filter and sheet._cells:
-        last = f"{column_letter(sheet.last_column)}${max(sheet.last_row, 1)}"
+    if sheet.filter and sheet.last_row:
+        last = f"{column_letter(sheet.last_column)}${sheet.last_row}"
         names.append(
             f'<definedName name="_xlnm._FilterDatabase" localSheetId="{index}" hidden="1">'
             f"{_xml(quoted)}!$A$1:${last}</definedName>"
